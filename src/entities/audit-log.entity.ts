@@ -5,8 +5,9 @@ import { Household } from './household.entity';
 
 /**
  * One audited event: a read of household PII, a registration lookup, an admin action.
- * Entries are chained in id order: `hash = sha256(prevHash || canonical entry)`, filled
- * by the chainer after insert, so any edit, deletion or reordering breaks verification.
+ * Writers only insert (never wait for one another); a single chainer then gives each
+ * committed entry the next `chainSeq` and `hash = sha256(prevHash || canonical entry)`,
+ * so any edit, deletion or reordering of chained entries breaks verification.
  */
 @Entity({ tableName: 'audit_log' })
 @Index({ properties: ['at'] })
@@ -44,6 +45,10 @@ export class AuditLog extends Row {
 
   @Property({ type: JsonType, nullable: true })
   details?: Record<string, unknown>;
+
+  /** Position in the hash chain, assigned by the chainer in commit order. */
+  @Property({ type: 'bigint', nullable: true, unique: 'audit_log_chain_seq_unique' })
+  chainSeq?: string;
 
   @Property({ type: BlobType, columnType: 'bytea', nullable: true })
   prevHash?: Buffer;

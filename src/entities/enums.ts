@@ -225,3 +225,14 @@ export enum RecordKind {
   DOCKING_EVENT = 'DOCKING_EVENT',
   FINDING = 'FINDING',
 }
+
+/** The roles of DESIGN.md §3; a principal has exactly one. */
+export enum Role {
+  BANK = 'BANK',
+  INSURER = 'INSURER',
+  GUARANTOR = 'GUARANTOR',
+  GOVERNMENT = 'GOVERNMENT',
+  REGULATOR = 'REGULATOR',
+  ANALYST = 'ANALYST',
+  ADMIN = 'ADMIN',
+}

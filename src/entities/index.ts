@@ -18,6 +18,7 @@ export * from './alert.entity';
 export * from './finding.entity';
 export * from './audit-log.entity';
 export * from './record-version.entity';
+export * from './api-key.entity';
 
 import { Area, AreaDesignation } from './area.entity';
 import { Institution } from './institution.entity';
@@ -37,6 +38,7 @@ import { Alert, AlertEvent, AlertRule, AlertRuleVersion } from './alert.entity';
 import { Finding, RectificationStep } from './finding.entity';
 import { AuditLog } from './audit-log.entity';
 import { RecordVersion } from './record-version.entity';
+import { ApiKey, PersistedOperation, UsageCounter } from './api-key.entity';
 
 /** Every entity, for MikroORM discovery. */
 export const ENTITIES = [
@@ -50,4 +52,5 @@ export const ENTITIES = [
   DisasterEvent, DisasterArea, DockingEvent, DockingProject, DockingProjectLoan,
   PolicyParameter, AlertRule, AlertRuleVersion, Alert, AlertEvent,
   Finding, RectificationStep, AuditLog, RecordVersion,
+  ApiKey, UsageCounter, PersistedOperation,
 ];
