@@ -34,6 +34,7 @@ export function ormConfig(options: OrmOptions): Options {
       pathTs: MIGRATIONS_PATH,
       tableName: 'mikro_orm_migrations',
       transactional: true,
+      silent: true,
       allOrNothing: true,
       emit: 'ts',
       snapshot: true,

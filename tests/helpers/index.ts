@@ -1,0 +1,2 @@
+export * from './harness-env';
+export * from './test-database';
