@@ -98,6 +98,10 @@ export default async function globalSetup(): Promise<void> {
     await dropDatabase(adminUrl, template).catch(() => undefined);
     await server?.stop();
     throw error;
+  } finally {
+    // Jest copies this process's globals into in-band test environments; MikroORM's
+    // metadata registry from loading the entities here must not leak into them.
+    delete (globalThis as Record<string, unknown>)['mikro-orm-metadata'];
   }
 }
 

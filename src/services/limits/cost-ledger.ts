@@ -1,0 +1,85 @@
+/**
+ * Per-principal daily cost budgets over the `usage_counter` table (entity
+ * `UsageCounter`): one row per principal key and China calendar day, so budgets are
+ * shared by every hub process and survive restarts.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** China Standard Time is UTC+8 all year (no daylight saving since 1991). */
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The China calendar day (`YYYY-MM-DD`) of an instant. */
+export function chinaDay(at: Date): string {
+  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The next China midnight after an instant: when daily budgets reset. */
+export function nextChinaMidnight(at: Date): Date {
+  const local = at.getTime() + CHINA_OFFSET_MS;
+  return new Date(Math.floor(local / DAY_MS) * DAY_MS + DAY_MS - CHINA_OFFSET_MS);
+}
+
+/** A principal's use on one day. */
+export interface DailyUsage {
+  day: string;
+  cost: number;
+  requests: number;
+}
+
+/**
+ * Charges and reads the daily cost of principals.
+ *
+ * Statements run on the ORM's write connection outside any request transaction, so a
+ * charge stands even when the request's own work rolls back. Between the budget check
+ * (`remaining`, before execution) and the charge (after it), concurrent requests of one
+ * principal can overshoot the budget by at most their own estimated costs — a few times
+ * `maxCost` — which is the price of one statement per step and no locks.
+ */
+export class CostLedger {
+  /**
+   * @param em any EntityManager of the application's ORM (`orm.em`): only its
+   *   connection is used, never its identity map.
+   * @param clock the current instant, injectable for tests.
+   */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Adds `cost` and one request to today's counter of `principalKey` in one upsert and
+   * returns the day's total cost.
+   */
+  async charge(principalKey: string, cost: number): Promise<number> {
+    if (!Number.isSafeInteger(cost) || cost < 0) {
+      throw new RangeError(`Invalid cost ${cost}: expected a non-negative integer`);
+    }
+    const rows = await this.em.getConnection('write').execute<Array<{ cost: string }>>(
+      `insert into usage_counter (principal_key, day, cost, requests) values (?, ?, ?, 1)
+       on conflict (principal_key, day) do update
+         set cost = usage_counter.cost + excluded.cost, requests = usage_counter.requests + 1
+       returning cost`,
+      [principalKey, chinaDay(this.clock()), cost],
+      'all',
+    );
+    return Number(rows[0].cost);
+  }
+
+  /** Today's cost and requests of `principalKey` (zero before its first request). */
+  async today(principalKey: string): Promise<DailyUsage> {
+    const day = chinaDay(this.clock());
+    const rows = await this.em.getConnection('write').execute<Array<{ cost: string; requests: number }>>(
+      'select cost, requests from usage_counter where principal_key = ? and day = ?',
+      [principalKey, day],
+      'all',
+    );
+    return { day, cost: rows.length === 0 ? 0 : Number(rows[0].cost), requests: rows[0]?.requests ?? 0 };
+  }
+
+  /** What is left of `budget` today for `principalKey`; never negative. */
+  async remaining(principalKey: string, budget: number): Promise<number> {
+    const { cost } = await this.today(principalKey);
+    return Math.max(0, budget - cost);
+  }
+}
