@@ -38,6 +38,12 @@ export interface Config {
   readonly piiKeys?: string;
   /** TRIPOD_TOKEN_SECRET: secret signing access tokens, at least 32 characters. */
   readonly tokenSecret?: string;
+  /** TRIPOD_JWT_PUBLIC_KEYS: comma-separated paths to JWKS, JWK or PEM files verifying RS256 tokens. */
+  readonly jwtPublicKeys?: string;
+  /** TRIPOD_JWT_ISSUER: accepted `iss` values, comma-separated; any when absent. */
+  readonly jwtIssuer?: string[];
+  /** TRIPOD_JWT_AUDIENCE: accepted `aud` values, comma-separated; set it in production. */
+  readonly jwtAudience?: string[];
   /** TRIPOD_STATEMENT_TIMEOUT_MS: per-statement timeout for request queries; 0 disables it. */
   readonly statementTimeoutMs: number;
   /** TRIPOD_DEMO_HOUSEHOLDS: size of the generated demo data set. */
@@ -131,6 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issues.push('Invalid TRIPOD_PII_KEYS: must differ from TRIPOD_MATCH_KEYS (one key per purpose)');
   }
 
+  const jwtPublicKeys = get('TRIPOD_JWT_PUBLIC_KEYS');
+  const csv = (name: string) => get(name)?.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+  const jwtIssuer = csv('TRIPOD_JWT_ISSUER');
+  const jwtAudience = csv('TRIPOD_JWT_AUDIENCE');
+
   const levelName = get('LOG_LEVEL') ?? (runtimeEnv === 'test' ? 'warn' : 'info');
   let logLevel: LogLevel = 'info';
   if ((LOG_LEVELS as readonly string[]).includes(levelName)) {
@@ -155,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     matchKeys,
     piiKeys,
     tokenSecret,
+    jwtPublicKeys,
+    jwtIssuer,
+    jwtAudience,
     statementTimeoutMs,
     demoHouseholds,
     demoSeed,

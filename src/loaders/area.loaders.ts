@@ -1,0 +1,71 @@
+import { pgArray, raw, sql } from '../db/sql';
+import { referenceScope } from '../services/access';
+import { columns, type AreaRow, type DesignationRow } from './rows';
+import { keyLoader, manyByOrdinal, objectLoader, oneByKey, selectRows, type LoaderScope, type Ordinal } from './loader-kit';
+
+/** A page of an area's children. */
+export interface ChildrenKey {
+  code: string;
+  first: number;
+}
+
+/** An area's designations valid on `asOf`, or all of them when it is null. */
+export interface DesignationsKey {
+  code: string;
+  asOf: string | null;
+}
+
+export function createAreaLoaders(scope: LoaderScope) {
+  const visible = referenceScope(scope.principal);
+  return {
+    areaByCode: keyLoader<AreaRow | null>(async (codes) => {
+      const rows = await selectRows<AreaRow>(
+        scope,
+        sql`SELECT ${raw(columns.area('a'))} FROM area a WHERE a.code = ANY (${pgArray(codes)}::text[]) AND ${visible}`,
+      );
+      return oneByKey(codes, rows, (row) => row.code);
+    }),
+
+    childrenByAreaCode: objectLoader<ChildrenKey, AreaRow[]>(
+      async (keys) => {
+        const rows = await selectRows<Ordinal<AreaRow>>(
+          scope,
+          sql`SELECT k.ord, c.* FROM unnest(${pgArray(keys.map((k) => k.code))}::text[], ${pgArray(keys.map((k) => k.first))}::int[])
+                WITH ORDINALITY AS k(code, lim, ord)
+              CROSS JOIN LATERAL (
+                SELECT ${raw(columns.area('a'))} FROM area a
+                 WHERE a.parent_code = k.code AND ${visible}
+                 ORDER BY a.code LIMIT k.lim) c
+              ORDER BY k.ord, c.code`,
+        );
+        return manyByOrdinal(keys.length, rows);
+      },
+      (key) => `${key.code}|${key.first}`,
+    ),
+
+    designationsByAreaCodeAsOf: objectLoader<DesignationsKey, DesignationRow[]>(
+      async (keys) => {
+        const rows = await selectRows<Ordinal<DesignationRow>>(
+          scope,
+          sql`SELECT k.ord, ${raw(columns.designation('d'))}
+                FROM unnest(${pgArray(keys.map((k) => k.code))}::text[], ${pgArray(keys.map((k) => k.asOf))}::date[])
+                  WITH ORDINALITY AS k(code, as_of, ord)
+                JOIN area_designation d ON d.area_code = k.code
+                 AND (k.as_of IS NULL OR (d.valid_from <= k.as_of AND (d.valid_to IS NULL OR d.valid_to > k.as_of)))
+               WHERE ${visible}
+               ORDER BY k.ord, d.valid_from, d.kind, d.id`,
+        );
+        return manyByOrdinal(keys.length, rows);
+      },
+      (key) => `${key.code}|${key.asOf ?? ''}`,
+    ),
+
+    designationById: keyLoader<DesignationRow | null>(async (ids) => {
+      const rows = await selectRows<DesignationRow>(
+        scope,
+        sql`SELECT ${raw(columns.designation('d'))} FROM area_designation d WHERE d.id = ANY (${pgArray(ids)}::bigint[]) AND ${visible}`,
+      );
+      return oneByKey(ids, rows, (row) => row.id);
+    }),
+  };
+}
