@@ -6,9 +6,11 @@
  * migrations and reference data, seeds the demo data set once (when there are no
  * households yet), and serves the API. With DATABASE_URL nothing embedded is started.
  *
- * In development mode every request acts as the development principal,
- * `TRIPOD_DEV_PRINCIPAL` (default `REGULATOR`: nation-wide, partial PII; syntax in
- * src/services/access/dev-principal.ts). With NODE_ENV=production there is none.
+ * Requests authenticate with API keys or JWTs. In development mode the demo prints one
+ * ready key per role at start (kept in `.data/demo-keys.json`) and the explorer starts
+ * with the regulator's; `TRIPOD_DEV_PRINCIPAL` (e.g. `REGULATOR`, syntax in
+ * src/services/access/dev-principal.ts) additionally lets requests without credentials
+ * act as that principal. With NODE_ENV=production neither exists.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
@@ -19,9 +21,13 @@ import { createOrm } from './db/orm';
 import { prepareDatabase } from './db/prepare';
 import { loadOrCreateDemoSecrets } from './db/secrets';
 import { isConnectionFailure } from './schema';
-import { createServer, fixedPrincipal, GRAPHQL_PATH, type PrincipalResolver } from './server';
-import { parseDevPrincipal, resolveDevPrincipal } from './services/access';
+import { Pool } from 'pg';
+import { createServer, GRAPHQL_PATH } from './server';
+import { parseDevPrincipal, resolveDevPrincipal, type Principal } from './services/access';
+import { startChainer, type Chainer } from './services/audit';
+import { ensureDemoKeys } from './services/auth';
 import { seedDemo } from './services/demo';
+import { loadLimitsSettings, type LimitsEnvironment } from './services/limits';
 
 const DATABASE_NAME = 'tripod';
 
@@ -34,9 +40,11 @@ interface Running {
   embedded?: EmbeddedPostgres;
   orm?: MikroORM;
   app?: FastifyInstance;
+  auditPool?: Pool;
+  chainer?: Chainer;
 }
 
-async function start(config: Config, running: Running): Promise<void> {
+async function start(config: Config, limits: LimitsEnvironment, running: Running): Promise<void> {
   let url = config.databaseUrl;
   if (url === undefined) {
     running.embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log: say });
@@ -79,21 +87,29 @@ async function start(config: Config, running: Running): Promise<void> {
     say(`Demo data set ready in ${Math.round((Date.now() - started) / 1000)} s`);
   }
 
-  let principalResolver: PrincipalResolver;
-  if (config.env === 'production') {
-    principalResolver = () => null;
-  } else {
-    const spec = parseDevPrincipal(process.env.TRIPOD_DEV_PRINCIPAL);
-    const principal = await resolveDevPrincipal(running.orm.em.fork(), spec);
-    principalResolver = fixedPrincipal(principal);
-    const scope = principal.areaCodes.length === 0 ? 'nation-wide' : `areas ${principal.areaCodes.join(', ')}`;
-    say(
-      `Development mode: every request acts as ${principal.role}${principal.institutionCode ? ` ${principal.institutionCode}` : ''} ` +
-        `(${scope}${principal.piiGranted ? ', PII granted' : ''}); set TRIPOD_DEV_PRINCIPAL to change`,
-    );
+  // The audit chainer links committed audit entries in the background, in one process at a time.
+  running.auditPool = new Pool({ connectionString: url, max: 2 });
+  running.chainer = startChainer(running.auditPool, { intervalMs: 1000, onError: (error) => say(`audit chainer: ${describe(error)}`) });
+
+  let developmentPrincipal: Principal | null = null;
+  let explorerHeaders: Record<string, string> | undefined;
+  if (config.env === 'development') {
+    const demo = await ensureDemoKeys(running.orm.em.fork(), config.dataDir);
+    say(`Demo API keys, one per role (send as "Authorization: Bearer <key>"; kept in ${demo.file}):`);
+    for (const key of demo.keys) {
+      const scope = key.areaCodes.length === 0 ? 'nation' : key.areaCodes.join(',');
+      say(`  ${key.role.padEnd(10)} ${key.token}  (${key.institutionCode ?? 'no institution'}, scope ${scope})`);
+    }
+    const regulator = demo.keys.find((key) => key.role === 'REGULATOR');
+    if (regulator) explorerHeaders = { Authorization: `Bearer ${regulator.token}` };
+    if (process.env.TRIPOD_DEV_PRINCIPAL) {
+      const spec = parseDevPrincipal(process.env.TRIPOD_DEV_PRINCIPAL);
+      developmentPrincipal = await resolveDevPrincipal(running.orm.em.fork(), spec);
+      say(`Development principal: requests without credentials act as ${developmentPrincipal.role}${developmentPrincipal.institutionCode ? ` ${developmentPrincipal.institutionCode}` : ''}`);
+    }
   }
 
-  running.app = await createServer({ orm: running.orm, config: effective, principalResolver });
+  running.app = await createServer({ orm: running.orm, config: effective, developmentPrincipal, limits, explorerHeaders });
   try {
     await running.app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -112,6 +128,8 @@ class StartError extends Error {}
 
 async function stop(running: Running): Promise<void> {
   await running.app?.close().catch((error: unknown) => say(`closing the server: ${describe(error)}`));
+  await running.chainer?.stop().catch((error: unknown) => say(`stopping the audit chainer: ${describe(error)}`));
+  await running.auditPool?.end().catch(() => undefined);
   await running.orm?.close(true).catch((error: unknown) => say(`closing the database pool: ${describe(error)}`));
   await running.embedded?.stop().catch((error: unknown) => say(`stopping the embedded PostgreSQL: ${describe(error)}`));
 }
@@ -135,8 +153,10 @@ function explain(error: unknown, config: Config): string {
 
 async function main(): Promise<void> {
   let config: Config;
+  let limits: LimitsEnvironment;
   try {
     config = loadConfig();
+    limits = loadLimitsSettings(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const issue of error.issues) say(issue);
@@ -160,7 +180,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 
   try {
-    await start(config, running);
+    await start(config, limits, running);
   } catch (error) {
     if (stopping) return;
     say(explain(error, config));

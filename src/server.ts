@@ -4,7 +4,7 @@
  * (process up) and `GET /readyz` (database answers, no migration pending).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -15,24 +15,71 @@ import { buildSchema } from 'type-graphql';
 import type { Config } from './config';
 import { pendingMigrations } from './db/migrate';
 import { RESOLVERS } from './resolvers';
-import { createFormatError, createRequestContext, UnauthenticatedError, type Context } from './schema';
+import { createFormatError, createRequestContext, InternalError, recordPiiReads, UnauthenticatedError, type Context } from './schema';
 import type { Principal } from './services/access';
+import { AuthenticationError, createJwtVerifier, principalKey, resolvePrincipal } from './services/auth';
 import { parseKeyring } from './services/identity';
+import {
+  CostLedger,
+  DEFAULT_LIMITS_CONFIG,
+  limitsFormatError,
+  limitsPlugin,
+  limitsValidationRule,
+  loosestLimits,
+  PersistedOperations,
+  SlidingWindowRateLimiter,
+  type LimitsEnvironment,
+  type RateLimiter,
+} from './services/limits';
 
 /**
- * Who is making a request, or null when nobody could be authenticated (the request
- * then fails with UNAUTHENTICATED). The one function the authentication issue replaces.
+ * Who is making a request, or null when it presents no credentials (the request then
+ * fails with UNAUTHENTICATED). Throws `AuthenticationError` for refused credentials.
  */
 export type PrincipalResolver = (request: FastifyRequest) => Principal | null | Promise<Principal | null>;
 
 export interface ServerOptions {
   orm: MikroORM;
-  /** Uses `piiKeys` (required), `logLevel` and `env`. */
+  /** Uses `piiKeys` (required), the JWT settings, `logLevel` and `env`. */
   config: Config;
-  principalResolver: PrincipalResolver;
+  /**
+   * How requests authenticate. Default: API keys and JWTs (`credentialsResolver`), with
+   * `developmentPrincipal` standing in for requests without credentials.
+   */
+  principalResolver?: PrincipalResolver;
+  /** Development mode only: who a request without credentials acts as; none by default. */
+  developmentPrincipal?: Principal | null;
+  /** Query protection settings (TRIPOD_LIMITS, TRIPOD_PERSISTED_ONLY); the defaults otherwise. */
+  limits?: LimitsEnvironment;
+  /** Shared rate-limit state; one in-process limiter per server by default. */
+  rateLimiter?: RateLimiter;
+  /** Development mode: request headers the explorer starts with (a demo key), so it works at once. */
+  explorerHeaders?: Record<string, string>;
 }
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** What the explorer shows on first use: a county and its first households, on the demo data. */
+const EXPLORER_QUERY = `# Tripod: bank loans, agricultural insurance and guarantees in one schema.
+# The Headers tab holds a demo key (one per role is printed at start).
+query CountyOverview {
+  county(code: "513431") {
+    name
+    designations { kind validFrom validTo demoOnly }
+    households(first: 5) {
+      ref
+      status
+      headName
+      loans {
+        product
+        principal
+        combinedModel
+        position { monthEnd balance overdueDays fiveClass }
+      }
+    }
+  }
+}
+`;
 
 /** How long `/readyz` waits for the database before calling it unreachable. */
 const READY_TIMEOUT_MS = 2000;
@@ -43,9 +90,40 @@ export function buildTripodSchema(): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: [first, ...rest], validate: false, emitSchemaFile: false });
 }
 
-/** A resolver that answers every request with the same principal (development mode, tests). */
+/** A resolver that answers every request with the same principal (tests, tools). */
 export function fixedPrincipal(principal: Principal): PrincipalResolver {
   return () => principal;
+}
+
+/** The production resolver: API keys (`tpd_…`) and JWTs from the request headers. */
+export function credentialsResolver(orm: MikroORM, config: Config): PrincipalResolver {
+  const jwt = createJwtVerifier(config);
+  return (request) => resolvePrincipal(request.headers, { db: orm.em, jwt });
+}
+
+/**
+ * Writes the request's audit entries before the response leaves the hub. If they cannot
+ * be written, the data they describe is not sent: the response becomes an INTERNAL error.
+ */
+function auditPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, request, response, logger }) {
+          recordPiiReads(contextValue, request.operationName ?? undefined);
+          if (contextValue.audit.pendingCount === 0) return;
+          try {
+            await contextValue.audit.flush();
+          } catch (error) {
+            const internal = new InternalError(contextValue.requestId);
+            logger.error(`audit write failed for request ${contextValue.requestId}: ${String(error)}`);
+            response.http.status = 500;
+            response.body = { kind: 'single', singleResult: { errors: [{ message: internal.message, extensions: { code: internal.code, errorId: contextValue.requestId } }] } };
+          }
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -55,29 +133,45 @@ export function fixedPrincipal(principal: Principal): PrincipalResolver {
  * @throws Error when `config.piiKeys` is missing or malformed.
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
-  const { orm, config, principalResolver } = options;
+  const { orm, config } = options;
   if (config.piiKeys === undefined) {
     throw new Error('TRIPOD_PII_KEYS is not configured: the server cannot read household PII');
   }
-  const services = { piiKeyring: parseKeyring(config.piiKeys, 'TRIPOD_PII_KEYS') };
+  const limitsEnv: LimitsEnvironment = options.limits ?? { limits: DEFAULT_LIMITS_CONFIG, persistedOnly: false };
+  const loosest = loosestLimits(limitsEnv.limits);
+  const rateLimiter = options.rateLimiter ?? new SlidingWindowRateLimiter();
+  const ledger = new CostLedger(orm.em);
+  const persisted = new PersistedOperations(orm.em);
+  const services = { piiKeyring: parseKeyring(config.piiKeys, 'TRIPOD_PII_KEYS'), limits: limitsEnv.limits, rateLimiter, ledger };
+  const resolveCredentials = options.principalResolver ?? credentialsResolver(orm, config);
+  const developmentPrincipal = config.env === 'development' ? (options.developmentPrincipal ?? null) : null;
 
   const app = Fastify({
     logger: { level: config.logLevel },
     genReqId: () => randomUUID(),
     // Request ids are ours: a client-chosen one could collide in the logs and the audit trail.
     requestIdHeader: false,
+    bodyLimit: loosest.maxBodyBytes,
   });
 
+  const formatError = createFormatError(app.log);
   const apollo = new ApolloServer<Context>({
     schema: await buildTripodSchema(),
-    formatError: createFormatError(app.log),
+    formatError: (formatted, error) => formatError(limitsFormatError(formatted, error), error),
     logger: app.log,
     csrfPrevention: true,
-    introspection: true,
+    introspection: config.env !== 'production',
     includeStacktraceInErrorResponses: false,
+    persistedQueries: limitsEnv.persistedOnly ? false : undefined,
+    validationRules: [limitsValidationRule(loosest)],
+    parseOptions: { maxTokens: loosest.maxTokens },
     // The process owner (src/main.ts) handles signals and closes the server, then Apollo.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin<Context>({ limits: limitsEnv.limits, rateLimiter, ledger, persisted, persistedOnly: limitsEnv.persistedOnly }),
+      auditPlugin(),
+    ],
   });
   await apollo.start();
   app.addHook('onClose', async () => {
@@ -93,11 +187,25 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     GRAPHQL_PATH,
     fastifyApolloHandler(apollo, {
       context: async (request) => {
-        const principal = await principalResolver(request);
+        let principal: Principal | null;
+        try {
+          principal = await resolveCredentials(request);
+        } catch (error) {
+          if (error instanceof AuthenticationError) {
+            request.log.info({ reason: error.reason }, 'authentication refused');
+            throw new UnauthenticatedError();
+          }
+          throw error;
+        }
+        let key = principal === null ? null : principalKey(principal);
+        if (principal === null && developmentPrincipal !== null) {
+          principal = developmentPrincipal;
+          key = 'dev';
+        }
         if (principal === null) {
           throw new UnauthenticatedError();
         }
-        return createRequestContext({ orm, services }, { requestId: request.id, principal });
+        return createRequestContext({ orm, services }, { requestId: request.id, principal, principalKey: key ?? `anonymous:${principal.role}` });
       },
     }),
   );
@@ -107,7 +215,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // Rendered once, on first use: the page inlines GraphiQL's scripts and styles (no
     // CDN), about 9 MB, so browsers revalidate it by ETag instead of downloading it again.
     if (explorerPage === undefined) {
-      const html = renderGraphiQL({ endpoint: GRAPHQL_PATH, title: 'Tripod GraphQL explorer' });
+      const headers = config.env === 'development' && options.explorerHeaders ? JSON.stringify(options.explorerHeaders, null, 2) : undefined;
+      const html = renderGraphiQL({ endpoint: GRAPHQL_PATH, title: 'Tripod GraphQL explorer', headers, defaultQuery: EXPLORER_QUERY });
       explorerPage = { html, etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"` };
     }
     reply.header('cache-control', 'no-cache').header('etag', explorerPage.etag);

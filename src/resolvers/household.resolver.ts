@@ -12,6 +12,7 @@ import {
   HouseholdType,
   InsurancePolicyType,
   LoanType,
+  notePiiRead,
   ProvenanceType,
   type Context,
 } from '../schema';
@@ -54,12 +55,16 @@ export class HouseholdResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'The head’s name: full, masked (张*) or null, by the caller’s PII level.' })
   headName(@Root() household: HouseholdRow, @Ctx() ctx: Context): string | null {
-    return revealHouseholdPii(ctx.principal, ctx.services.piiKeyring, household, 'NAME');
+    const value = revealHouseholdPii(ctx.principal, ctx.services.piiKeyring, household, 'NAME');
+    if (value !== null) notePiiRead(ctx, household.id, 'headName');
+    return value;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The head’s phone: full, masked (138****5678) or null, by the caller’s PII level.' })
   headPhone(@Root() household: HouseholdRow, @Ctx() ctx: Context): string | null {
-    return revealHouseholdPii(ctx.principal, ctx.services.piiKeyring, household, 'PHONE');
+    const value = revealHouseholdPii(ctx.principal, ctx.services.piiKeyring, household, 'PHONE');
+    if (value !== null) notePiiRead(ctx, household.id, 'headPhone');
+    return value;
   }
 
   @FieldResolver(() => [LoanType], { description: 'The household’s loans the caller may see, oldest first.' })

@@ -1,27 +1,40 @@
 /**
  * The typed context of one GraphQL request, built by `createRequestContext` — the one
  * factory — for every request. Nothing request-scoped lives at module level: the
- * EntityManager fork and the loaders (with their caches) die with the request.
+ * EntityManager fork, the loaders (with their caches) and the audit buffer die with the
+ * request.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { createLoaders, type Loaders } from '../loaders';
 import { checkPrincipal, type Principal } from '../services/access';
+import { createAuditSink, type AuditSink } from '../services/audit';
 import type { Keyring } from '../services/identity';
+import type { CostLedger, LimitsConfig, RateLimiter } from '../services/limits';
 
 /** Process-wide services a request may use; configuration-derived, never request data. */
 export interface RequestServices {
   /** Decrypts household PII (only ever after the access service allowed it). */
   piiKeyring: Keyring;
+  /** Query protection settings and counters, for `usage` and page-size checks. */
+  limits: LimitsConfig;
+  rateLimiter: RateLimiter;
+  ledger: CostLedger;
 }
 
 export interface Context {
   /** Also the `x-request-id` response header and the key of every log line. */
   requestId: string;
   principal: Readonly<Principal>;
+  /** What rate limits and budgets count under: `key:<keyId>`, `jwt:<iss>:<sub>` or `dev`. */
+  principalKey: string;
   /** This request's own identity map. */
   em: EntityManager;
   loaders: Loaders;
   services: RequestServices;
+  /** Audit entries of this request, written before its response leaves the hub. */
+  audit: AuditSink;
+  /** Household PII fields revealed by this request, by household id; audited at the end. */
+  piiReads: Map<string, Set<string>>;
 }
 
 export interface ContextDependencies {
@@ -30,14 +43,48 @@ export interface ContextDependencies {
 }
 
 /** Builds the context of one request for an authenticated principal. */
-export function createRequestContext(deps: ContextDependencies, request: { requestId: string; principal: Principal }): Context {
+export function createRequestContext(
+  deps: ContextDependencies,
+  request: { requestId: string; principal: Principal; principalKey: string },
+): Context {
   const principal = checkPrincipal(request.principal);
   const em = deps.orm.em.fork();
   return {
     requestId: request.requestId,
     principal,
+    principalKey: request.principalKey,
     em,
     loaders: createLoaders({ em, principal }),
     services: deps.services,
+    audit: createAuditSink({ requestId: request.requestId, principal, db: deps.orm.em.getConnection() }),
+    piiReads: new Map(),
   };
+}
+
+/** Notes that a PII field of a household left the hub in this response. */
+export function notePiiRead(ctx: Pick<Context, 'piiReads'>, householdId: string, field: string): void {
+  let fields = ctx.piiReads.get(householdId);
+  if (fields === undefined) {
+    fields = new Set();
+    ctx.piiReads.set(householdId, fields);
+  }
+  fields.add(field);
+}
+
+/**
+ * Turns the PII reads noted during execution into audit entries: one per household,
+ * households with the same fields recorded together (one entry call, one row each).
+ */
+export function recordPiiReads(ctx: Pick<Context, 'piiReads' | 'audit'>, operation: string | undefined): void {
+  const byFields = new Map<string, string[]>();
+  for (const [householdId, fields] of ctx.piiReads) {
+    const key = [...fields].sort().join(',');
+    const ids = byFields.get(key) ?? [];
+    ids.push(householdId);
+    byFields.set(key, ids);
+  }
+  for (const [fields, householdIds] of byFields) {
+    ctx.audit.record({ action: 'PII_READ', operation, householdIds, fields: fields.split(',') });
+  }
+  ctx.piiReads.clear();
 }

@@ -155,13 +155,13 @@ describe('limits configuration', () => {
     expect(DEFAULT_LIMITS).toEqual({
       maxTokens: 5000,
       maxDepth: 12,
-      maxCost: 50000,
+      maxCost: 250000,
       maxAliases: 30,
       maxRootFields: 10,
       maxPageSize: 100,
       defaultPageSize: 20,
       rateLimitPerMinute: 600,
-      dailyCostBudget: 5000000,
+      dailyCostBudget: 50000000,
       maxBodyBytes: 1048576,
       registrationLookupsPerMinute: 30,
     });

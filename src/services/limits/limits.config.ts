@@ -55,15 +55,16 @@ export interface LimitsOverrides {
  *   nested connections and a dozen fields each) is under 1,500 tokens.
  * - `maxDepth` 12: `households → edges → node → loans → edges → node → guarantees …`
  *   is 9 deep; 12 leaves room for one more connection level, not for recursion games.
- * - `maxCost` 50,000: a full page of 100 households each with 20 loans of ~10 fields
- *   costs about 25,000; a third nested page of 100 (≈ 2.5 million) is refused.
+ * - `maxCost` 250,000: a regulator's county page of 100 households, each with its
+ *   loans, their guarantees, linked policies and claims (default pages of 20 nested
+ *   three deep) stays below it; a third nested page of 100 (≈ 2.5 million) is refused.
  * - `maxAliases` 30 and `maxRootFields` 10: enough for a dashboard, too few to batch
  *   hundreds of lookups into one request past the per-request limits.
  * - `maxPageSize` 100, `defaultPageSize` 20: the API contract (DESIGN.md §2).
  * - `rateLimitPerMinute` 600: 10 requests a second sustained per key, well above a
  *   partner's batch uploads (1,000 items per call) or an analyst's dashboard.
- * - `dailyCostBudget` 5,000,000: a hundred thousand typical queries (cost ~50) or two
- *   hundred maximal ones a day.
+ * - `dailyCostBudget` 50,000,000: a million typical queries (cost ~50) or two hundred
+ *   maximal ones a day.
  * - `maxBodyBytes` 1 MiB: a 1,000-item mutation batch is about 400 KiB of JSON.
  * - `registrationLookupsPerMinute` 30: a partner checks households one at a time before
  *   contracting; more than one every two seconds looks like enumeration of the registry.
@@ -71,13 +72,13 @@ export interface LimitsOverrides {
 export const DEFAULT_LIMITS: LimitSettings = Object.freeze({
   maxTokens: 5_000,
   maxDepth: 12,
-  maxCost: 50_000,
+  maxCost: 250_000,
   maxAliases: 30,
   maxRootFields: 10,
   maxPageSize: 100,
   defaultPageSize: 20,
   rateLimitPerMinute: 600,
-  dailyCostBudget: 5_000_000,
+  dailyCostBudget: 50_000_000,
   maxBodyBytes: 1_048_576,
   registrationLookupsPerMinute: 30,
 });

@@ -162,7 +162,9 @@ export interface OperationRequest {
 export function enforceOperationLimits(request: OperationRequest, limits: LimitSettings): OperationAnalysis {
   const analysis = analyzeOperation(request.schema, request.document, request.operationName, request.variables, {
     defaultPageSize: limits.defaultPageSize,
-    defaultListSize: limits.maxPageSize,
+    // A nested list without first/last is sized like a default page: every such list is
+    // a capped list or a connection whose loader returns at most that many items.
+    defaultListSize: limits.defaultPageSize,
     maxPageSize: limits.maxPageSize,
   });
   checkOperationLimits(analysis, limits);

@@ -24,7 +24,7 @@ const CONTRACT_PAGES: PageSizes = { defaultPageSize: 20, maxPageSize: 100 };
 function operationRule(limits: OperationLimits, pages: PageSizes): ValidationRule {
   const options: CostOptions = {
     defaultPageSize: pages.defaultPageSize,
-    defaultListSize: pages.maxPageSize,
+    defaultListSize: pages.defaultPageSize,
     maxPageSize: limits.maxPageSize,
   };
   return (context: ValidationContext): ASTVisitor => ({
