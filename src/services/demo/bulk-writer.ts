@@ -21,6 +21,7 @@ export class BulkWriter {
   private inflight: Promise<void> | null = null;
   private failure: unknown = null;
   private lastYield = Date.now();
+  private aborted = false;
 
   private constructor(
     private readonly client: ClientBase,
@@ -96,6 +97,7 @@ export class BulkWriter {
     // completion, which the driver handles as soon as the generator yields.
     const run = async (): Promise<void> => {
       for (const statement of statements) {
+        if (this.aborted) return;
         const started = Date.now();
         await this.client.query(statement.sql, statement.params);
         this.counts.set(statement.table, this.counts.get(statement.table)! + statement.rows);
@@ -119,6 +121,16 @@ export class BulkWriter {
         [used.map((t) => t.name), used.map((t) => t.last)],
       );
     }
+  }
+
+  /**
+   * Stops sending buffered statements and waits for the one in flight, so that a
+   * rollback issued next cannot be overtaken by an insert running outside the
+   * transaction.
+   */
+  async abort(): Promise<void> {
+    this.aborted = true;
+    await this.inflight;
   }
 
   /** Rows written so far per table. */

@@ -128,7 +128,7 @@ export type RecordKind =
  * SHA-256, under the provenance of the batch that carried that version.
  */
 export function recordVersion(
-  ctx: DemoContext,
+  ctx: Pick<DemoContext, 'writer' | 'batches'>,
   kind: RecordKind,
   recordId: number,
   version: number,

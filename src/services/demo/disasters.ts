@@ -15,11 +15,12 @@ const SWINE_FEVER_PREFECTURES = ['5134', '5306', '5326'];
  * seven provinces, a 2020 flood over some counties, and a 2019 African swine fever event
  * over a few prefectures. Deferrals and claims cite them.
  */
-export function createDisasters(ctx: DemoContext, counties: readonly CountyRef[]): Disasters {
+export function createDisasters(ctx: Pick<DemoContext, 'writer' | 'batches' | 'institutions'>, counties: readonly CountyRef[]): Disasters {
   const provinces = [...new Set(counties.map((c) => c.provinceCode))].sort();
   const floodCounties = counties.map((c) => c.code).filter((code) => FLOOD_PREFIXES.some((p) => code.startsWith(p)));
   const prefectures = new Set(counties.map((c) => c.prefectureCode));
-  const swineFeverAreas = SWINE_FEVER_PREFECTURES.filter((p) => prefectures.has(p));
+  const found = SWINE_FEVER_PREFECTURES.filter((p) => prefectures.has(p));
+  const swineFeverAreas = found.length > 0 ? found : [counties[0].code];
   return {
     epidemic: add(ctx, 'DEMO-EPIDEMIC-2020', 'EPIDEMIC', '2020年新冠肺炎疫情（演示）', '2020-01-23', '2020-03-31', provinces),
     flood: add(ctx, 'DEMO-FLOOD-2020', 'FLOOD', '2020年汛期洪涝灾害（演示）', '2020-06-01', '2020-08-31', floodCounties),
@@ -28,7 +29,7 @@ export function createDisasters(ctx: DemoContext, counties: readonly CountyRef[]
 }
 
 function add(
-  ctx: DemoContext,
+  ctx: Pick<DemoContext, 'writer' | 'batches' | 'institutions'>,
   ref: string,
   kind: string,
   name: string,
@@ -42,6 +43,6 @@ function add(
   for (const area of areas) {
     ctx.writer.add('disaster_area', { id: ctx.writer.id('disaster_area'), event_id: id, area_code: area });
   }
-  recordVersion(ctx, 'DISASTER_EVENT', id, 1, areas[0] ?? ctx.counties[0].code, { ref, kind, name, startsOn, endsOn, areaCodes: areas }, provenance);
+  recordVersion(ctx, 'DISASTER_EVENT', id, 1, areas[0], { ref, kind, name, startsOn, endsOn, areaCodes: areas }, provenance);
   return { id, ref, startsOn: day(startsOn), endsOn: day(endsOn), areas };
 }

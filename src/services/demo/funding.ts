@@ -6,23 +6,23 @@ import type { Rng } from './prng';
 import type { CountyRef } from './reference';
 
 /** Expected micro-credit balance a fund backs per demo household, in fen (calibrates capital). */
-const BACKED_FEN_PER_HOUSEHOLD = 600_000;
-/** Expected re-lending per demo household, in fen (calibrates draw amounts). */
-const RELENDING_FEN_PER_HOUSEHOLD = 150_000;
+const BACKED_FEN_PER_HOUSEHOLD = 650_000;
+/** Re-lending-funded micro-credit per demo household and month, in fen (calibrates draw amounts). */
+const FUNDED_FEN_PER_HOUSEHOLD_MONTH = 10_000;
 const TEN_THOUSAND_YUAN = 1_000_000;
 
 /**
  * A county government's risk compensation fund with its loss-sharing agreements with the
  * two county banks and the top-ups that paid its capital in. Capital is sized to the
- * demo's own lending so that leverage (backed balance / capital) lands around 4–13,
- * above the fund's cap in a few counties.
+ * demo's own lending so that leverage (backed balance / capital) lands around 4–10 at
+ * the end of 2020, above the fund's cap in a few counties.
  */
 export function createFund(ctx: DemoContext, rng: Rng, county: CountyRef, households: number): FundRef {
   const inst = ctx.institutions.counties.get(county.code)!;
   const government = inst.government;
   const established = day('2016-03-01') + rng.int(0, 280);
-  const leverageTenths = rng.int(40, 130);
-  const capital = Math.max(50 * TEN_THOUSAND_YUAN, roundDownTo(mulDiv(households * BACKED_FEN_PER_HOUSEHOLD, 10, leverageTenths), TEN_THOUSAND_YUAN));
+  const leverageTenths = rng.int(40, 95);
+  const capital = Math.max(5 * TEN_THOUSAND_YUAN, roundDownTo(mulDiv(households * BACKED_FEN_PER_HOUSEHOLD, 10, leverageTenths), TEN_THOUSAND_YUAN));
   const leverageCap = rng.chance(0.8) ? '10.0000' : '8.0000';
   const id = ctx.writer.id('risk_compensation_fund');
   const ref = `RCF-${county.code}`;
@@ -120,8 +120,9 @@ export function createFacilities(ctx: DemoContext, rng: Rng, county: CountyRef, 
     const rollovers = rng.int(0, maxRollovers);
     const dueOn = addMonths(drawnOn, tenor * (1 + rollovers));
     const repaidOn = dueOn <= HORIZON ? dueOn : null;
-    const perDraw = mulDiv(households * RELENDING_FEN_PER_HOUSEHOLD, rng.int(60, 120), 100 * count);
-    const amount = Math.max(50 * TEN_THOUSAND_YUAN, roundDownTo(perDraw, 10 * TEN_THOUSAND_YUAN));
+    // About what the bank lends from it in a tenor (draws overlap), so loans funded ≥ draws.
+    const perDraw = mulDiv(households * FUNDED_FEN_PER_HOUSEHOLD_MONTH * Math.min(tenor, 12), rng.int(40, 80), 100);
+    const amount = Math.max(TEN_THOUSAND_YUAN, roundDownTo(perDraw, TEN_THOUSAND_YUAN));
     const ratePpm = tenor === 12 ? 17_500 : tenor === 6 ? 16_500 : 15_500;
     const id = ctx.writer.id('relending_facility');
     const ref = `RL-${county.code}-${String(next(ctx, `relending:${lender.code}:${county.code}`)).padStart(3, '0')}`;

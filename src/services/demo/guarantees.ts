@@ -138,6 +138,7 @@ export function emitLink(
   loanRef: string,
   loan: LoanOutcome | null,
 ): void {
+  ctx.batches.countItem(provenance.batch_id);
   ctx.writer.add('contract_link', {
     id: ctx.writer.id('contract_link'),
     ...provenance,

@@ -43,7 +43,9 @@ export function householdFinance(ctx: DemoContext, rng: Rng, household: Househol
       const loan = microcredit(ctx, rng, household, earliest, banks.rcb, banks.agb);
       if (loan === null) break;
       afterLoan(loan);
-      earliest = (loan.closedOn ?? loan.finalMaturity) + rng.int(10, 60);
+      // A second loan only after the first was repaid in full.
+      if (loan.closure !== 'SETTLED') break;
+      earliest = loan.closedOn! + rng.int(10, 60);
       if (earliest > LAST_DISBURSEMENT) break;
     }
   } else if (household.marginalFrom !== null && rng.chance(0.25)) {

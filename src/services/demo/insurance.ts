@@ -1,6 +1,6 @@
 import type { Inst, Provenance } from './batches';
 import { addMonths, day, dayOf, HORIZON, iso, type Day } from './calendar';
-import { hits, next, oneIn, recordVersion, type DemoContext } from './context';
+import { hits, next, oneIn, recordVersion, type DemoContext, type DisasterRef } from './context';
 import { isRegisteredOn, type HouseholdInfo } from './households';
 import { mulDiv, PPM, quantityString, splitByWeights, yuan } from './money';
 import type { Rng } from './prng';
@@ -200,7 +200,7 @@ export function emitClaim(
   policy: PolicyOutcome,
   household: HouseholdInfo | null,
   cause: ClaimCause,
-  disasterId: number | null,
+  disaster: DisasterRef | null,
   lossOn: Day,
   amountFen: number,
 ): void {
@@ -223,7 +223,7 @@ export function emitClaim(
     countyCode: policy.countyCode,
     householdRef: household?.ref ?? null,
     cause,
-    disasterEventId: disasterId,
+    disasterEventRef: disaster?.ref ?? null,
     lossOn: iso(lossOn),
     agreedOn: agreedOn === null ? null : iso(agreedOn),
     agreedAmount: agreedOn === null ? null : yuan(amountFen),
@@ -239,7 +239,7 @@ export function emitClaim(
     county_code: policy.countyCode,
     household_id: household?.id ?? null,
     cause,
-    disaster_event_id: disasterId,
+    disaster_event_id: disaster?.id ?? null,
     loss_on: terms.lossOn,
     agreed_on: terms.agreedOn,
     agreed_amount: terms.agreedAmount,
@@ -279,7 +279,7 @@ export function villagePolicies(ctx: DemoContext, rng: Rng, households: readonly
       if (year === 2020 && flooded && rng.chance(0.6)) {
         const lossOn = Math.max(flood.startsOn, startsOn + 1) + rng.int(0, 60);
         for (const part of parts) {
-          if (rng.chance(0.45)) emitClaim(ctx, rng, policy, part.household, 'FLOOD', flood.id, lossOn + rng.int(0, 10), lossAmount(rng, part.sumInsured, 200, 800));
+          if (rng.chance(0.45)) emitClaim(ctx, rng, policy, part.household, 'FLOOD', flood, lossOn + rng.int(0, 10), lossAmount(rng, part.sumInsured, 200, 800));
         }
       } else if (rng.chance(0.08)) {
         const cause = rng.pick(['DROUGHT', 'HAIL', 'PEST', 'FROST'] as const);
@@ -298,7 +298,7 @@ export function villagePolicies(ctx: DemoContext, rng: Rng, households: readonly
         if (year === 2020 && flooded && rng.chance(0.3)) {
           const lossOn = flood.startsOn + rng.int(0, 80);
           for (const part of parts) {
-            if (rng.chance(0.3)) emitClaim(ctx, rng, policy, part.household, 'FLOOD', flood.id, lossOn, lossAmount(rng, part.sumInsured, 100, 400));
+            if (rng.chance(0.3)) emitClaim(ctx, rng, policy, part.household, 'FLOOD', flood, lossOn, lossAmount(rng, part.sumInsured, 100, 400));
           }
         }
       }
@@ -325,7 +325,7 @@ export function householdPolicies(ctx: DemoContext, rng: Rng, household: Househo
       const pigs = product === PRODUCTS.sow || product === PRODUCTS.pig;
       if (pigs && hits(swineFever, county.code) && startsOn < swineFever.endsOn && rng.chance(0.35)) {
         const lossOn = Math.max(startsOn, swineFever.startsOn) + rng.int(5, 120);
-        if (lossOn <= swineFever.endsOn) emitClaim(ctx, rng, policy, null, 'DISEASE', swineFever.id, lossOn, lossAmount(rng, part.sumInsured, 300, 1000));
+        if (lossOn <= swineFever.endsOn) emitClaim(ctx, rng, policy, null, 'DISEASE', swineFever, lossOn, lossAmount(rng, part.sumInsured, 300, 1000));
       } else if (rng.chance(0.05)) {
         emitClaim(ctx, rng, policy, null, rng.pick(['DISEASE', 'ACCIDENT'] as const), null, startsOn + rng.int(20, 330), lossAmount(rng, part.sumInsured, 150, 700));
       }
@@ -343,7 +343,7 @@ export function householdPolicies(ctx: DemoContext, rng: Rng, household: Househo
     const policy = emitPolicy(ctx, rng.pick(insurers), county.code, PRODUCTS.pigPrice, { kind: 'HOUSEHOLD', household }, startsOn, addMonths(startsOn, 12) - 1, [part]);
     if (rng.chance(0.5)) {
       const lossOn = Math.max(startsOn + 1, epidemic.startsOn) + rng.int(0, 60);
-      emitClaim(ctx, rng, policy, null, 'EPIDEMIC', epidemic.id, lossOn, lossAmount(rng, part.sumInsured, 50, 250));
+      emitClaim(ctx, rng, policy, null, 'EPIDEMIC', epidemic, lossOn, lossAmount(rng, part.sumInsured, 50, 250));
     }
   }
   if (rng.chance(0.005)) {

@@ -89,7 +89,7 @@ interface Payment {
 const CLASSES = ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS'] as const;
 type FiveClass = (typeof CLASSES)[number];
 
-const EPIDEMIC_DUE_FROM = day('2020-01-23');
+const EPIDEMIC_DUE_FROM = day('2020-02-01');
 const EPIDEMIC_DUE_TO = day('2020-06-30');
 const SECOND_DEFERRAL_TO = day('2021-03-31');
 const FLOOD_DUE_FROM = day('2020-06-01');
@@ -190,7 +190,6 @@ export function generateLoan(ctx: DemoContext, rng: Rng, plan: LoanPlan): LoanOu
     const to = finalMaturity - 60;
     if (to > from) settleDay = rng.int(from, to);
   }
-  const understates = missDay !== null && oneIn(ctx, 'class-understated', 10);
   const watchFrom = rng.chance(0.012) ? plan.disbursedOn + rng.int(30, 700) : null;
   const extendedOn = modifications.find((m) => m.kind === 'EXTENSION')?.effectiveOn ?? null;
 
@@ -272,6 +271,9 @@ export function generateLoan(ctx: DemoContext, rng: Rng, plan: LoanPlan): LoanOu
     }
     states.push({ day: event.day, balance, arrears, overdueSince });
   }
+
+  // A few banks report an overdue loan one class better than its overdue days allow.
+  const understates = firstOverdue !== null && oneIn(ctx, 'class-understated', 10);
 
   const overdueAt = (d: Day): number => {
     let state = states[0];
@@ -468,7 +470,7 @@ export function generateLoan(ctx: DemoContext, rng: Rng, plan: LoanPlan): LoanOu
 
 /**
  * Deferrals, extensions and renewals of a bullet loan falling due in the demo period:
- * epidemic deferrals for loans due from late January to June 2020 (some deferred again
+ * epidemic deferrals for loans due from February to June 2020 (some deferred again
  * to 31 March 2021, as the July 2020 notice allowed), flood deferrals in flooded
  * counties for loans due June–September 2020, and a few extensions and renewals.
  */

@@ -3,7 +3,7 @@ import { parseKeyring } from '../identity';
 import { allocateHouseholds } from './allocation';
 import { BatchRegistry } from './batches';
 import { BulkWriter } from './bulk-writer';
-import type { DemoContext, Disasters } from './context';
+import type { DemoContext } from './context';
 import { createDemoDesignations } from './designations';
 import { createDisasters } from './disasters';
 import { countyEnterprises } from './enterprises';
@@ -80,34 +80,35 @@ export async function seedDemo(connectionString: string, options: SeedDemoOption
   const client = new Client({ connectionString, application_name: 'tripod-demo-seed' });
   client.on('error', () => undefined);
   await client.connect();
+  let writer: BulkWriter | undefined;
   try {
     await client.query('begin');
-    const writer = await BulkWriter.open(client);
+    writer = await BulkWriter.open(client);
     await refuseWhenSeeded(client);
     const counties = await loadCounties(client);
     const params = await PolicyParameters.load(client);
     const rng = new Rng(`tripod-demo:${seed}`);
     const institutions = await createInstitutions(client, writer, counties);
+    const batches = new BatchRegistry(writer, rng.derive('batches'), seed);
 
     const ctx: DemoContext = {
       seed,
       households,
       rng,
       writer,
-      batches: new BatchRegistry(writer, rng.derive('batches'), seed),
+      batches,
       params,
       matchKeys,
       piiKeys,
       counties,
       institutions,
-      disasters: undefined as unknown as Disasters,
+      disasters: createDisasters({ writer, batches, institutions }, counties),
       relocationCounties: createDemoDesignations(writer, rng.derive('designations'), counties),
       funds: new Map(),
       facilities: new Map(),
       serials: new Map(),
       quotas: new Map(),
     };
-    ctx.disasters = createDisasters(ctx, counties);
     const plans = allocateHouseholds(rng.derive('allocation'), counties, households);
 
     log(`demo: ${counties.length} counties, ${households} households, seed ${seed}`);
@@ -154,6 +155,7 @@ export async function seedDemo(connectionString: string, options: SeedDemoOption
     log(`demo: committed ${totalRows} rows (${elapsed(started)}); insert time by table: ${slowest.map((t) => `${t} ${(millis[t] / 1000).toFixed(1)} s`).join(', ')}`);
     return { households, seed, counts, totalRows, batches: ctx.batches.count, elapsedMs: Date.now() - started };
   } catch (error) {
+    await writer?.abort();
     await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
