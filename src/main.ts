@@ -89,6 +89,8 @@ async function start(config: Config, limits: LimitsEnvironment, running: Running
 
   // The audit chainer links committed audit entries in the background, in one process at a time.
   running.auditPool = new Pool({ connectionString: url, max: 2 });
+  // An idle client losing its server (a restart, shutdown) must not crash the hub.
+  running.auditPool.on('error', (error) => say(`audit chainer connection: ${describe(error)}`));
   running.chainer = startChainer(running.auditPool, { intervalMs: 1000, onError: (error) => say(`audit chainer: ${describe(error)}`) });
 
   let developmentPrincipal: Principal | null = null;
@@ -174,6 +176,13 @@ async function main(): Promise<void> {
     }
     stopping = true;
     say(`${signal}: shutting down`);
+    // Ctrl-C reaches the embedded PostgreSQL too (same process group), so connections may
+    // drop while we close them: expected now, not a crash.
+    process.on('uncaughtException', (error) => {
+      if (!isConnectionFailure(error) && !/Connection terminated/.test(describe(error))) {
+        say(`while shutting down: ${describe(error)}`);
+      }
+    });
     void stop(running).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

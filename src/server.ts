@@ -63,7 +63,7 @@ export const GRAPHQL_PATH = '/graphql';
 const EXPLORER_QUERY = `# Tripod: bank loans, agricultural insurance and guarantees in one schema.
 # The Headers tab holds a demo key (one per role is printed at start).
 query CountyOverview {
-  county(code: "513431") {
+  county(code: "450225") {
     name
     designations { kind validFrom validTo demoOnly }
     households(first: 5) {
@@ -142,7 +142,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const rateLimiter = options.rateLimiter ?? new SlidingWindowRateLimiter();
   const ledger = new CostLedger(orm.em);
   const persisted = new PersistedOperations(orm.em);
-  const services = { piiKeyring: parseKeyring(config.piiKeys, 'TRIPOD_PII_KEYS'), limits: limitsEnv.limits, rateLimiter, ledger };
+  const services = {
+    piiKeyring: parseKeyring(config.piiKeys, 'TRIPOD_PII_KEYS'),
+    matchKeyring: config.matchKeys === undefined ? null : parseKeyring(config.matchKeys, 'TRIPOD_MATCH_KEYS'),
+    limits: limitsEnv.limits,
+    rateLimiter,
+    ledger,
+  };
   const resolveCredentials = options.principalResolver ?? credentialsResolver(orm, config);
   const developmentPrincipal = config.env === 'development' ? (options.developmentPrincipal ?? null) : null;
 

@@ -81,8 +81,10 @@ export async function ensureDemoKeys(db: AuthDb, dataDir: string): Promise<DemoK
     const key = await issueApiKey(q, {
       institutionCode: binding?.code ?? null,
       role,
-      // GOVERNMENT: its county; everyone else national.
-      areaCodes: role === Role.GOVERNMENT && binding !== null ? [homeCounty(binding.homeAreaCode)] : [],
+      // GOVERNMENT: its county; a REGULATOR: its home area (a provincial bureau, its
+      // province); partners national (their own rows bound them anyway).
+      areaCodes:
+        binding === null ? [] : role === Role.GOVERNMENT ? [homeCounty(binding.homeAreaCode)] : role === Role.REGULATOR ? [binding.homeAreaCode] : [],
       label,
       createdBy: 'demo',
     });
