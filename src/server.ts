@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -59,22 +59,28 @@ export interface ServerOptions {
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** What the explorer shows on first use: a county and its first households, on the demo data. */
+/** What the explorer shows on first use: a county and its first registered households, on the demo data (docs/querying.md has more). */
 const EXPLORER_QUERY = `# Tripod: bank loans, agricultural insurance and guarantees in one schema.
 # The Headers tab holds a demo key (one per role is printed at start).
 query CountyOverview {
   county(code: "450225") {
     name
     designations { kind validFrom validTo demoOnly }
-    households(first: 5) {
-      ref
-      status
-      headName
-      loans {
-        product
-        principal
-        combinedModel
-        position { monthEnd balance overdueDays fiveClass }
+    households(first: 5, filter: { status_in: [REGISTERED_POOR, LIFTED_OUT] }) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        ref
+        status
+        headName
+        loans(first: 5) {
+          nodes {
+            product
+            principal
+            combinedModel
+            position { monthEnd balance overdueDays fiveClass }
+          }
+        }
       }
     }
   }
@@ -109,8 +115,9 @@ function auditPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, request, response, logger }) {
-          recordPiiReads(contextValue, request.operationName ?? undefined);
+        async willSendResponse({ contextValue, request, operationName, response, logger }) {
+          // The operation Apollo resolved, named even when the client sent no operationName.
+          recordPiiReads(contextValue, operationName ?? request.operationName ?? undefined);
           if (contextValue.audit.pendingCount === 0) return;
           try {
             await contextValue.audit.flush();
@@ -175,6 +182,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Tripod sets no cache hints, and the cache-control plugin would wrap every field
+      // resolver to collect them (bench/: about a fifth of the CPU of a county page).
+      // GraphQL responses get `no-store` in the onSend hook below instead.
+      ApolloServerPluginCacheControlDisabled(),
       limitsPlugin<Context>({ limits: limitsEnv.limits, rateLimiter, ledger, persisted, persistedOnly: limitsEnv.persistedOnly }),
       auditPlugin(),
     ],
@@ -187,6 +198,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
+    // Answers depend on the principal and may carry PII: no cache may keep them.
+    if (request.routeOptions.url === GRAPHQL_PATH && request.method === 'POST' && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
   });
 
   app.post(

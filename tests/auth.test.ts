@@ -496,7 +496,7 @@ describe('demo keys', () => {
       ['INSURER', 'INS-PICC-51', []],
       ['GUARANTOR', 'GUA-SC-51', []],
       ['GOVERNMENT', 'GOV-513431', ['513431']],
-      ['REGULATOR', 'REG-NFRA-51', []],
+      ['REGULATOR', 'REG-NFRA-51', ['51']],
       ['ANALYST', null, []],
       ['ADMIN', 'OPS-TRIPOD', []],
     ]);

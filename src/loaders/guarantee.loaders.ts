@@ -1,7 +1,7 @@
 import { pgArray, raw, sql } from '../db/sql';
 import { guaranteeScope } from '../services/access';
 import { columns, type GuaranteeRow } from './rows';
-import { keyLoader, manyByKey, oneByKey, selectRows, type LoaderScope } from './loader-kit';
+import { keyLoader, oneByKey, selectRows, type LoaderScope } from './loader-kit';
 
 export function createGuaranteeLoaders(scope: LoaderScope) {
   const visible = guaranteeScope(scope.principal, { id: 'g.id', county: 'g.county_code', institution: 'g.institution_id' });
@@ -13,16 +13,6 @@ export function createGuaranteeLoaders(scope: LoaderScope) {
         sql`SELECT ${guaranteeColumns} FROM guarantee_contract g WHERE g.id = ANY (${pgArray(ids)}::bigint[]) AND ${visible}`,
       );
       return oneByKey(ids, rows, (row) => row.id);
-    }),
-
-    /** Guarantees whose borrower is each household. */
-    guaranteesByHouseholdId: keyLoader<GuaranteeRow[]>(async (ids) => {
-      const rows = await selectRows<GuaranteeRow>(
-        scope,
-        sql`SELECT ${guaranteeColumns} FROM guarantee_contract g WHERE g.household_id = ANY (${pgArray(ids)}::bigint[]) AND ${visible}
-             ORDER BY g.household_id, g.starts_on, g.id`,
-      );
-      return manyByKey(ids, rows, (row) => row.householdId ?? '');
     }),
   };
 }

@@ -1,13 +1,10 @@
 import { pgArray, raw, sql } from '../db/sql';
 import { householdScope } from '../services/access';
 import { columns, type HouseholdRow, type StatusChangeRow } from './rows';
-import { keyLoader, manyByKey, manyByOrdinal, objectLoader, oneByKey, oneByOrdinal, selectRows, type LoaderScope, type Ordinal } from './loader-kit';
+import { keyLoader, manyByOrdinal, objectLoader, oneByKey, oneByOrdinal, selectRows, type LoaderScope, type Ordinal } from './loader-kit';
 
-/** The first `first` households of a county, by ref. */
-export interface CountyHouseholdsKey {
-  countyCode: string;
-  first: number;
-}
+/** At most this many status changes per household (`Household.statusHistory`). */
+export const MAX_STATUS_HISTORY = 100;
 
 /** A household's registry status on a date. */
 export interface StatusAsOfKey {
@@ -36,31 +33,18 @@ export function createHouseholdLoaders(scope: LoaderScope) {
       return oneByKey(refs, rows, (row) => row.ref);
     }),
 
-    householdsByCountyCode: objectLoader<CountyHouseholdsKey, HouseholdRow[]>(
-      async (keys) => {
-        const rows = await selectRows<Ordinal<HouseholdRow>>(
-          scope,
-          sql`SELECT k.ord, x.* FROM unnest(${pgArray(keys.map((k) => k.countyCode))}::text[], ${pgArray(keys.map((k) => k.first))}::int[])
-                WITH ORDINALITY AS k(code, lim, ord)
-              CROSS JOIN LATERAL (
-                SELECT ${householdColumns} FROM household h
-                 WHERE h.county_code = k.code AND ${visible}
-                 ORDER BY h.ref LIMIT k.lim) x
-              ORDER BY k.ord, x.ref`,
-        );
-        return manyByOrdinal(keys.length, rows);
-      },
-      (key) => `${key.countyCode}|${key.first}`,
-    ),
-
+    /** Each household's status changes, oldest first, at most `MAX_STATUS_HISTORY`. */
     statusHistoryByHouseholdId: keyLoader<StatusChangeRow[]>(async (ids) => {
-      const rows = await selectRows<StatusChangeRow>(
+      const rows = await selectRows<Ordinal<StatusChangeRow>>(
         scope,
-        sql`SELECT ${statusColumns} FROM household_status_change s JOIN household h ON h.id = s.household_id
-             WHERE s.household_id = ANY (${pgArray(ids)}::bigint[]) AND ${visible}
-             ORDER BY s.household_id, s.valid_from`,
+        sql`SELECT k.ord, x.* FROM unnest(${pgArray(ids)}::bigint[]) WITH ORDINALITY AS k(household_id, ord)
+            CROSS JOIN LATERAL (
+              SELECT ${statusColumns} FROM household_status_change s JOIN household h ON h.id = s.household_id
+               WHERE s.household_id = k.household_id AND ${visible}
+               ORDER BY s.valid_from LIMIT ${MAX_STATUS_HISTORY}) x
+            ORDER BY k.ord, x."validFrom"`,
       );
-      return manyByKey(ids, rows, (row) => row.householdId);
+      return manyByOrdinal(ids.length, rows);
     }),
 
     statusByHouseholdIdAsOf: objectLoader<StatusAsOfKey, StatusChangeRow | null>(

@@ -1,6 +1,6 @@
 import { pgArray, raw, sql } from '../db/sql';
-import { guaranteeScope, loanScope, policyScope, positionScope } from '../services/access';
-import { columns, type GuaranteeRow, type LinkRow, type LoanRow, type PolicyRow, type PositionRow } from './rows';
+import { loanScope, positionScope } from '../services/access';
+import { columns, type LinkRow, type LoanRow, type PositionRow } from './rows';
 import { keyLoader, manyByKey, objectLoader, oneByKey, oneByOrdinal, selectRows, type LoaderScope, type Ordinal } from './loader-kit';
 
 /** A loan's position at the latest month end on or before `asOf`, or its latest when null. */
@@ -21,15 +21,6 @@ export function createLoanLoaders(scope: LoaderScope) {
         sql`SELECT ${loanColumns} FROM loan l WHERE l.id = ANY (${pgArray(ids)}::bigint[]) AND ${loanVisible}`,
       );
       return oneByKey(ids, rows, (row) => row.id);
-    }),
-
-    loansByHouseholdId: keyLoader<LoanRow[]>(async (ids) => {
-      const rows = await selectRows<LoanRow>(
-        scope,
-        sql`SELECT ${loanColumns} FROM loan l WHERE l.household_id = ANY (${pgArray(ids)}::bigint[]) AND ${loanVisible}
-             ORDER BY l.household_id, l.disbursed_on, l.id`,
-      );
-      return manyByKey(ids, rows, (row) => row.householdId ?? '');
     }),
 
     positionByLoanIdAsOf: objectLoader<PositionAsOfKey, PositionRow | null>(
@@ -56,42 +47,22 @@ export function createLoanLoaders(scope: LoaderScope) {
       return oneByKey(ids, rows, (row) => row.id);
     }),
 
-    /** The LINKED contract links of visible loans: what the combined model is derived from. */
+    /**
+     * The LINKED contract links of visible loans, with their contracts' periods: what the
+     * combined model (as of a date) is derived from.
+     */
     linksByLoanId: keyLoader<LinkRow[]>(async (ids) => {
       const rows = await selectRows<LinkRow>(
         scope,
-        sql`SELECT cl.loan_id AS "loanId", cl.policy_id AS "policyId", cl.guarantee_id AS "guaranteeId"
+        sql`SELECT cl.loan_id AS "loanId", cl.policy_id AS "policyId", cl.guarantee_id AS "guaranteeId",
+                   coalesce(ip.starts_on, g.starts_on) AS "startsOn", coalesce(ip.ends_on, g.ends_on) AS "endsOn", g.released_on AS "releasedOn"
               FROM contract_link cl JOIN loan l ON l.id = cl.loan_id
+              LEFT JOIN insurance_policy ip ON ip.id = cl.policy_id
+              LEFT JOIN guarantee_contract g ON g.id = cl.guarantee_id
              WHERE cl.loan_id = ANY (${pgArray(ids)}::bigint[]) AND cl.status = 'LINKED' AND ${loanVisible}
              ORDER BY cl.loan_id, cl.id`,
       );
       return manyByKey(ids, rows, (row) => row.loanId);
-    }),
-
-    /** The guarantees LINKED to each loan that the principal may see. */
-    guaranteesByLoanId: keyLoader<GuaranteeRow[]>(async (ids) => {
-      const rows = await selectRows<GuaranteeRow & { linkedLoanId: string }>(
-        scope,
-        sql`SELECT cl.loan_id AS "linkedLoanId", ${raw(columns.guarantee('g'))}
-              FROM contract_link cl JOIN guarantee_contract g ON g.id = cl.guarantee_id
-             WHERE cl.loan_id = ANY (${pgArray(ids)}::bigint[]) AND cl.status = 'LINKED'
-               AND ${guaranteeScope(principal, { id: 'g.id', county: 'g.county_code', institution: 'g.institution_id' })}
-             ORDER BY cl.loan_id, g.starts_on, g.id`,
-      );
-      return manyByKey(ids, rows, (row) => row.linkedLoanId);
-    }),
-
-    /** The policies LINKED to each loan that the principal may see. */
-    policiesByLoanId: keyLoader<PolicyRow[]>(async (ids) => {
-      const rows = await selectRows<PolicyRow & { linkedLoanId: string }>(
-        scope,
-        sql`SELECT cl.loan_id AS "linkedLoanId", ${raw(columns.policy('ip'))}
-              FROM contract_link cl JOIN insurance_policy ip ON ip.id = cl.policy_id
-             WHERE cl.loan_id = ANY (${pgArray(ids)}::bigint[]) AND cl.status = 'LINKED'
-               AND ${policyScope(principal, { id: 'ip.id', county: 'ip.county_code', institution: 'ip.institution_id' })}
-             ORDER BY cl.loan_id, ip.starts_on, ip.id`,
-      );
-      return manyByKey(ids, rows, (row) => row.linkedLoanId);
     }),
   };
 }

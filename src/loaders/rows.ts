@@ -124,6 +124,8 @@ export interface LoanRow extends ProvenanceColumns {
   purpose: string | null;
   closedOn: string | null;
   closure: LoanClosure | null;
+  relendingFacilityId: string | null;
+  riskCompensationFundId: string | null;
   version: number;
 }
 
@@ -141,10 +143,14 @@ export interface PositionRow extends ProvenanceColumns {
   subsidyPaid: string | null;
 }
 
+/** A LINKED contract link of a loan, with the period of the policy or guarantee it links. */
 export interface LinkRow {
   loanId: string;
   policyId: string | null;
   guaranteeId: string | null;
+  startsOn: string;
+  endsOn: string;
+  releasedOn: string | null;
 }
 
 export interface PolicyRow extends ProvenanceColumns {
@@ -179,6 +185,7 @@ export interface ClaimRow extends ProvenanceColumns {
   countyCode: string;
   householdId: string | null;
   cause: ClaimCause;
+  disasterEventId: string | null;
   lossOn: string;
   agreedOn: string | null;
   agreedAmount: string | null;
@@ -208,7 +215,7 @@ export interface GuaranteeRow extends ProvenanceColumns {
 }
 
 /** `a.snake AS "camel", …` for the given columns of table alias `a`. */
-function selectList(alias: string, columns: readonly string[]): string {
+export function selectList(alias: string, columns: readonly string[]): string {
   return columns
     .map((column) => {
       const camel = column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -235,7 +242,7 @@ export const columns = {
     reported(a, [
       'id', 'institution_id', 'ref', 'county_code', 'product', 'borrower_kind', 'household_id', 'enterprise_id', 'principal',
       'disbursed_on', 'matures_on', 'annual_rate', 'subsidy_rate', 'guarantee_mode', 'paid_to_account', 'purpose', 'closed_on',
-      'closure', 'version',
+      'closure', 'relending_facility_id', 'risk_compensation_fund_id', 'version',
     ]),
   position: (a: string) =>
     reported(a, [
@@ -250,7 +257,7 @@ export const columns = {
     ]),
   claim: (a: string) =>
     reported(a, [
-      'id', 'policy_id', 'institution_id', 'ref', 'county_code', 'household_id', 'cause', 'loss_on', 'agreed_on', 'agreed_amount',
+      'id', 'policy_id', 'institution_id', 'ref', 'county_code', 'household_id', 'cause', 'disaster_event_id', 'loss_on', 'agreed_on', 'agreed_amount',
       'paid_on', 'paid_amount', 'version',
     ]),
   guarantee: (a: string) =>
@@ -260,6 +267,7 @@ export const columns = {
     ]),
 } as const;
 
-function reported(alias: string, own: readonly string[]): string {
+/** The select list of a reported row: its own columns, then its provenance. */
+export function reported(alias: string, own: readonly string[]): string {
   return `${selectList(alias, [...own, ...PROVENANCE])}, ${alias}.batch_id AS "batchRowId"`;
 }

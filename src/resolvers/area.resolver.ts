@@ -1,21 +1,44 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { AreaRow, DesignationRow, HouseholdRow } from '../loaders';
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { AreaRow, DesignationRow } from '../loaders';
 import {
+  AlertConnection,
+  AlertConnectionArgs,
   AreaDesignationType,
   AreaType,
   checkAreaCode,
   checkCountyCode,
   checkFirst,
+  CountyConnection,
+  CountyConnectionArgs,
   CountyType,
   DateScalar,
-  HouseholdType,
+  DisasterEventConnection,
+  DisasterEventConnectionArgs,
+  DockingEventConnection,
+  DockingEventConnectionArgs,
+  EnterpriseConnection,
+  EnterpriseConnectionArgs,
+  FindingConnection,
+  FindingConnectionArgs,
+  GuaranteeContractConnection,
+  GuaranteeContractConnectionArgs,
+  HouseholdConnection,
+  HouseholdConnectionArgs,
+  InsurancePolicyConnection,
+  InsurancePolicyConnectionArgs,
+  LoanConnection,
+  LoanConnectionArgs,
+  nestedConnection,
+  rootConnection,
+  ServicePointConnection,
+  ServicePointConnectionArgs,
+  type Connection,
   type Context,
+  type ListArgs,
 } from '../schema';
 
 const DEFAULT_CHILDREN = 100;
 const MAX_CHILDREN = 1000;
-const DEFAULT_COUNTY_HOUSEHOLDS = 20;
-const MAX_COUNTY_HOUSEHOLDS = 100;
 
 @Resolver(() => AreaType)
 export class AreaResolver {
@@ -85,17 +108,58 @@ export class CountyResolver {
     return ctx.loaders.designationsByAreaCodeAsOf.load({ code: county.code, asOf: asOf ?? null });
   }
 
-  @FieldResolver(() => [HouseholdType], {
-    description: `The first households living in the county that the caller may see, by ref; at most ${MAX_COUNTY_HOUSEHOLDS}.`,
-  })
-  households(
-    @Root() county: AreaRow,
-    @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_COUNTY_HOUSEHOLDS }) first: number | null,
-    @Ctx() ctx: Context,
-  ): Promise<HouseholdRow[]> {
-    return ctx.loaders.householdsByCountyCode.load({
-      countyCode: county.code,
-      first: checkFirst(first ?? DEFAULT_COUNTY_HOUSEHOLDS, MAX_COUNTY_HOUSEHOLDS),
-    });
+  @Query(() => CountyConnection, { description: 'County-level areas (reference data, visible to every caller), by code unless ordered otherwise.' })
+  counties(@Args(() => CountyConnectionArgs) args: ListArgs, @Ctx() ctx: Context): Connection<AreaRow> {
+    return rootConnection(ctx, ctx.loaders.countyList, args);
+  }
+
+  @FieldResolver(() => HouseholdConnection, { description: 'Households living in the county now that the caller may see, by ref unless ordered otherwise.' })
+  households(@Root() county: AreaRow, @Args(() => HouseholdConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.householdsByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => LoanConnection, { description: 'Loans made in the county that the caller may see.' })
+  loans(@Root() county: AreaRow, @Args(() => LoanConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.loansByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => InsurancePolicyConnection, { description: 'Insurance policies made in the county that the caller may see.' })
+  policies(@Root() county: AreaRow, @Args(() => InsurancePolicyConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.policiesByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => GuaranteeContractConnection, { description: 'Guarantee contracts made in the county that the caller may see.' })
+  guarantees(@Root() county: AreaRow, @Args(() => GuaranteeContractConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.guaranteesByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => EnterpriseConnection, { description: 'Enterprises registered in the county that the caller may see.' })
+  enterprises(@Root() county: AreaRow, @Args(() => EnterpriseConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.enterprisesByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => ServicePointConnection, { description: 'Financial service points in the county’s villages that the caller may see.' })
+  servicePoints(@Root() county: AreaRow, @Args(() => ServicePointConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.servicePointsByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => DockingEventConnection, { description: 'Financing docking events held in the county that the caller may see.' })
+  dockingEvents(@Root() county: AreaRow, @Args(() => DockingEventConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.dockingEventsByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => DisasterEventConnection, { description: 'Disaster events declared over the county, an area containing it or an area inside it.' })
+  disasterEvents(@Root() county: AreaRow, @Args(() => DisasterEventConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.disasterEventsByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => FindingConnection, { description: 'Findings about the county that the caller may see.' })
+  findings(@Root() county: AreaRow, @Args(() => FindingConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.findingsByCountyCode, county.code, args);
+  }
+
+  @FieldResolver(() => AlertConnection, { description: 'Alerts about the county that the caller may see, newest first unless ordered otherwise.' })
+  alerts(@Root() county: AreaRow, @Args(() => AlertConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.alertsByCountyCode, county.code, args);
   }
 }

@@ -1,24 +1,39 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { AreaRow, GuaranteeRow, HouseholdRow, LoanRow, PolicyRow, ProvenanceColumns, StatusChangeRow } from '../loaders';
+import { Arg, Args, Ctx, Extensions, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { MAX_STATUS_HISTORY, type AreaRow, type HouseholdRow, type ProvenanceColumns, type StatusChangeRow } from '../loaders';
 import { revealHouseholdPii } from '../services/access';
 import {
   AreaType,
   checkHouseholdRef,
+  CombinedModel,
   CountyType,
   DateScalar,
-  GuaranteeContractType,
+  GuaranteeContractConnection,
+  GuaranteeContractConnectionArgs,
+  HouseholdConnection,
+  HouseholdConnectionArgs,
   HouseholdStatus,
   HouseholdStatusChangeType,
   HouseholdType,
-  InsurancePolicyType,
-  LoanType,
+  InsurancePolicyConnection,
+  InsurancePolicyConnectionArgs,
+  LoanConnection,
+  LoanConnectionArgs,
+  nestedConnection,
   notePiiRead,
   ProvenanceType,
+  rootConnection,
+  type Connection,
   type Context,
+  type ListArgs,
 } from '../schema';
 
 @Resolver(() => HouseholdType)
 export class HouseholdResolver {
+  @Query(() => HouseholdConnection, { description: 'Households the caller may see, by ref unless ordered otherwise.' })
+  households(@Args(() => HouseholdConnectionArgs) args: ListArgs, @Ctx() ctx: Context): Connection<HouseholdRow> {
+    return rootConnection(ctx, ctx.loaders.householdList, args);
+  }
+
   @Query(() => HouseholdType, { nullable: true, description: 'A household by its hub reference; null when unknown or not visible.' })
   household(@Arg('ref') ref: string, @Ctx() ctx: Context): Promise<HouseholdRow | null> {
     return ctx.loaders.householdByRef.load(checkHouseholdRef(ref));
@@ -48,7 +63,8 @@ export class HouseholdResolver {
     return change?.status ?? null;
   }
 
-  @FieldResolver(() => [HouseholdStatusChangeType], { description: 'Every status change, oldest first.' })
+  @FieldResolver(() => [HouseholdStatusChangeType], { description: `Every status change, oldest first (at most ${MAX_STATUS_HISTORY}).` })
+  @Extensions({ maxItems: MAX_STATUS_HISTORY })
   statusHistory(@Root() household: HouseholdRow, @Ctx() ctx: Context): Promise<StatusChangeRow[]> {
     return ctx.loaders.statusHistoryByHouseholdId.load(household.id);
   }
@@ -67,19 +83,32 @@ export class HouseholdResolver {
     return value;
   }
 
-  @FieldResolver(() => [LoanType], { description: 'The household’s loans the caller may see, oldest first.' })
-  loans(@Root() household: HouseholdRow, @Ctx() ctx: Context): Promise<LoanRow[]> {
-    return ctx.loaders.loansByHouseholdId.load(household.id);
+  @FieldResolver(() => LoanConnection, { description: 'The household’s loans the caller may see, by disbursement date unless ordered otherwise.' })
+  loans(@Root() household: HouseholdRow, @Args(() => LoanConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.loansByHouseholdId, household.id, args);
   }
 
-  @FieldResolver(() => [InsurancePolicyType], { description: 'Policies held by or listing the household that the caller may see.' })
-  policies(@Root() household: HouseholdRow, @Ctx() ctx: Context): Promise<PolicyRow[]> {
-    return ctx.loaders.policiesByHouseholdId.load(household.id);
+  @FieldResolver(() => InsurancePolicyConnection, { description: 'Policies held by or listing the household that the caller may see.' })
+  policies(@Root() household: HouseholdRow, @Args(() => InsurancePolicyConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.policiesByHouseholdId, household.id, args);
   }
 
-  @FieldResolver(() => [GuaranteeContractType], { description: 'Guarantees for the household’s borrowing that the caller may see.' })
-  guarantees(@Root() household: HouseholdRow, @Ctx() ctx: Context): Promise<GuaranteeRow[]> {
-    return ctx.loaders.guaranteesByHouseholdId.load(household.id);
+  @FieldResolver(() => GuaranteeContractConnection, { description: 'Guarantees for the household’s borrowing that the caller may see.' })
+  guarantees(@Root() household: HouseholdRow, @Args(() => GuaranteeContractConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
+    return nestedConnection(ctx, ctx.loaders.guaranteesByHouseholdId, household.id, args);
+  }
+
+  @FieldResolver(() => [CombinedModel], {
+    description:
+      'The combined models of the household’s loans the caller may see (by name): of its loans outstanding on asOf and the contracts in force then, or of all its loans and LINKED contracts without asOf.',
+  })
+  @Extensions({ maxItems: 4 })
+  combinedModels(
+    @Root() household: HouseholdRow,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<CombinedModel[]> {
+    return ctx.loaders.combinedModelsByHouseholdIdAsOf.load({ householdId: household.id, asOf: asOf ?? null });
   }
 
   @FieldResolver(() => ProvenanceType)

@@ -15,6 +15,8 @@ import type { CostLedger, LimitsConfig, RateLimiter } from '../services/limits';
 export interface RequestServices {
   /** Decrypts household PII (only ever after the access service allowed it). */
   piiKeyring: Keyring;
+  /** Matches national ID numbers (`householdRegistration`); null when none is configured. */
+  matchKeyring: Keyring | null;
   /** Query protection settings and counters, for `usage` and page-size checks. */
   limits: LimitsConfig;
   rateLimiter: RateLimiter;

@@ -214,7 +214,7 @@ export function createFormatError(log: ErrorLog) {
     // Errors graphql-js or Apollo raised about the request itself (syntax, unknown
     // fields, variable coercion) describe only the request: safe to return.
     if (code !== undefined && INVALID_REQUEST_CODES.has(code) && original instanceof GraphQLError) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+      return { message: redactIdNumbers(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
     }
     const errorId = randomUUID();
     if (isConnectionFailure(original)) {
@@ -226,10 +226,22 @@ export function createFormatError(log: ErrorLog) {
   };
 }
 
+/**
+ * Variable coercion errors (code BAD_USER_INPUT, so passed as safe) quote the offending
+ * input value, which may be an input object holding a national ID number (a misspelt
+ * field next to `headIdNumber`): anything shaped like one is cut out of every message
+ * that leaves, so the number is never echoed.
+ */
+const ID_NUMBER_LIKE = /(?<![0-9])[0-9]{6}[\s-]?[0-9]{8}[\s-]?[0-9]{3}[0-9Xx](?![0-9])/g;
+
+export function redactIdNumbers(message: string): string {
+  return message.replace(ID_NUMBER_LIKE, '[redacted]');
+}
+
 function safe(formatted: GraphQLFormattedError, message: string, extensions: Record<string, unknown> | undefined): GraphQLFormattedError {
   const { http: _http, stacktrace: _stack, ...rest } = extensions ?? {};
   return {
-    message,
+    message: redactIdNumbers(message),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: rest,

@@ -5,3 +5,7 @@ export * from './enums';
 export * from './context';
 export * from './args';
 export * from './types';
+export * from './query-enums';
+export * from './filters';
+export * from './connection';
+export * from './inputs';

@@ -358,6 +358,7 @@ const HOUSEHOLD_QUERY = /* GraphQL */ `
       county { code name }
       provenance { sourceInstitution { code } batchId receivedAt }
       loans {
+        nodes {
         id
         ref
         product
@@ -381,14 +382,19 @@ const HOUSEHOLD_QUERY = /* GraphQL */ `
         positionMid2020: position(asOf: "2020-07-15") { monthEnd balance overduePrincipal overdueDays fiveClass version }
         positionBeforeFirst: position(asOf: "2019-11-30") { monthEnd }
         guarantees {
-          id ref borrowerKind guaranteedAmount feeRate guarantorShare bankShare governmentShare reguaranteeShare startsOn endsOn releasedOn version
-          institution { code }
-          borrower { __typename ... on Household { ref } }
+          nodes {
+            id ref borrowerKind guaranteedAmount feeRate guarantorShare bankShare governmentShare reguaranteeShare startsOn endsOn releasedOn version
+            institution { code }
+            borrower { __typename ... on Household { ref } }
+          }
         }
         linkedPolicies {
-          id ref line subject quantity unit sumInsured premium centralShare provincialShare countyShare farmerShare povertyFundShare startsOn endsOn holderKind
-          institution { code }
-          claims { id ref cause lossOn agreedOn agreedAmount paidOn paidAmount version provenance { batchId } }
+          nodes {
+            id ref line subject quantity unit sumInsured premium centralShare provincialShare countyShare farmerShare povertyFundShare startsOn endsOn holderKind
+            institution { code }
+            claims { nodes { id ref cause lossOn agreedOn agreedAmount paidOn paidAmount version provenance { batchId } } }
+          }
+        }
         }
       }
     }
@@ -443,7 +449,8 @@ function expectedPolicy() {
     endsOn: '2020-03-31',
     holderKind: 'HOUSEHOLD',
     institution: { code: 'TEST-PICC-522326' },
-    claims: [
+    claims: {
+      nodes: [
       {
         id: gid('Claim', ids.c1),
         ref: 'PICC-CL-2019-77',
@@ -456,7 +463,8 @@ function expectedPolicy() {
         version: 1,
         provenance: { batchId: 'picc-2019' },
       },
-    ],
+      ],
+    },
   };
 }
 
@@ -495,8 +503,8 @@ function expectedLoan1(view: { guarantees: boolean; policies: boolean }) {
     },
     positionMid2020: POSITION_JUNE_2020,
     positionBeforeFirst: null,
-    guarantees: view.guarantees ? [expectedGuarantee()] : [],
-    linkedPolicies: view.policies ? [expectedPolicy()] : [],
+    guarantees: { nodes: view.guarantees ? [expectedGuarantee()] : [] },
+    linkedPolicies: { nodes: view.policies ? [expectedPolicy()] : [] },
   };
 }
 
@@ -523,8 +531,8 @@ const EXPECTED_LOAN_2 = () => ({
   position: null,
   positionMid2020: null,
   positionBeforeFirst: null,
-  guarantees: [],
-  linkedPolicies: [],
+  guarantees: { nodes: [] },
+  linkedPolicies: { nodes: [] },
 });
 
 function expectedHousehold(pii: { headName: string | null; headPhone: string | null }, loans: unknown[]) {
@@ -548,7 +556,7 @@ function expectedHousehold(pii: { headName: string | null; headPhone: string | n
     village: { code: VILLAGE, name: '乐元村村民委员会', level: 'VILLAGE' },
     county: { code: COUNTY, name: '望谟县' },
     provenance: { sourceInstitution: { code: 'TEST-GOV-522326' }, batchId: 'gov-2019-12', receivedAt: '2019-12-21T02:00:00.000Z' },
-    loans,
+    loans: { nodes: loans },
   };
 }
 
@@ -574,7 +582,7 @@ describe('household(ref)', () => {
   it('gives the county government full PII in its county and nothing outside it', async () => {
     const inCounty = await data('government', HOUSEHOLD_QUERY, { ref: H1 });
     expect(inCounty.household.headName).toBe('张三');
-    expect(inCounty.household.loans).toEqual([expectedLoan1({ guarantees: true, policies: true }), EXPECTED_LOAN_2()]);
+    expect(inCounty.household.loans.nodes).toEqual([expectedLoan1({ guarantees: true, policies: true }), EXPECTED_LOAN_2()]);
     expect(await data('government', HOUSEHOLD_QUERY, { ref: H2 })).toEqual({ household: null });
   });
 
@@ -648,8 +656,8 @@ describe('county, area and institution', () => {
         designations { kind validFrom validTo basis demoOnly }
         in2020: designations(asOf: "2020-06-30") { kind }
         in2021: designations(asOf: "2021-06-30") { kind }
-        households(first: 2) { ref }
-        allHouseholds: households { ref }
+        households(first: 2) { nodes { ref } pageInfo { hasNextPage } totalCount }
+        allHouseholds: households { nodes { ref } }
       }
     }`;
     expect(await data('regulator', query)).toEqual({
@@ -664,19 +672,21 @@ describe('county, area and institution', () => {
         designations,
         in2020: [{ kind: 'NATIONAL_POVERTY_COUNTY' }, { kind: 'UNCAPPED_2020' }],
         in2021: [{ kind: 'NATIONAL_POVERTY_COUNTY' }],
-        households: [{ ref: H1 }, { ref: H3 }],
-        allHouseholds: [{ ref: H1 }, { ref: H3 }, { ref: H4 }],
+        households: { nodes: [{ ref: H1 }, { ref: H3 }], pageInfo: { hasNextPage: true }, totalCount: 3 },
+        allHouseholds: { nodes: [{ ref: H1 }, { ref: H3 }, { ref: H4 }] },
       },
     });
     // Households are scoped too: the bank sees its borrower only, the analyst none.
-    const bankView = await data('bank', `{ county(code: "${COUNTY}") { households { ref } } }`);
-    expect(bankView).toEqual({ county: { households: [{ ref: H1 }] } });
-    expect(await data('analyst', `{ county(code: "${COUNTY}") { code households { ref } } }`)).toEqual({ county: { code: COUNTY, households: [] } });
+    const bankView = await data('bank', `{ county(code: "${COUNTY}") { households { nodes { ref } totalCount } } }`);
+    expect(bankView).toEqual({ county: { households: { nodes: [{ ref: H1 }], totalCount: 1 } } });
+    expect(await data('analyst', `{ county(code: "${COUNTY}") { code households { nodes { ref } totalCount } } }`)).toEqual({
+      county: { code: COUNTY, households: { nodes: [], totalCount: 0 } },
+    });
   });
 
   it('county(code) is null for a code that is not a county, and rejects a page size over 100', async () => {
     expect(await data('regulator', '{ county(code: "999999") { code } }')).toEqual({ county: null });
-    const { body } = await gql('regulator', `{ county(code: "${COUNTY}") { households(first: 101) { ref } } }`);
+    const { body } = await gql('regulator', `{ county(code: "${COUNTY}") { households(first: 101) { nodes { ref } } } }`);
     expect(body.errors?.map((e) => [e.message, e.extensions])).toEqual([
       ['first must be between 0 and 100', { code: 'BAD_USER_INPUT', limit: 'maxPageSize', max: 100, actual: 101 }],
     ]);
@@ -778,12 +788,15 @@ describe('node(id)', () => {
       expect(await data('regulator', NODE_QUERY, { id })).toEqual({ node: { __typename: type, id, [KEY_FIELDS[type]]: value } });
     }
     // The ids the types report are the ids node() takes.
-    const viaFields = await data('bank', `{ household(ref: "${H1}") { id loans { id position { id } guarantees { id } linkedPolicies { id claims { id } } } } }`);
-    expect(viaFields.household.loans[0]).toEqual({
+    const viaFields = await data(
+      'bank',
+      `{ household(ref: "${H1}") { id loans { nodes { id position { id } guarantees { nodes { id } } linkedPolicies { nodes { id claims { nodes { id } } } } } } } }`,
+    );
+    expect(viaFields.household.loans.nodes[0]).toEqual({
       id: gid('Loan', ids.l1),
       position: { id: gid('LoanPosition', ids.p202012) },
-      guarantees: [{ id: gid('GuaranteeContract', ids.g1) }],
-      linkedPolicies: [{ id: gid('InsurancePolicy', ids.pol1), claims: [{ id: gid('Claim', ids.c1) }] }],
+      guarantees: { nodes: [{ id: gid('GuaranteeContract', ids.g1) }] },
+      linkedPolicies: { nodes: [{ id: gid('InsurancePolicy', ids.pol1), claims: { nodes: [{ id: gid('Claim', ids.c1) }] } }] },
     });
   });
 
@@ -921,11 +934,13 @@ describe('SQL statements per operation', () => {
       ref
       statusHistory { status }
       loans {
-        ref
-        combinedModel
-        position { balance }
-        guarantees { ref institution { code } }
-        linkedPolicies { ref claims { ref paidAmount } }
+        nodes {
+          ref
+          combinedModel
+          position { balance }
+          guarantees { nodes { ref institution { code } } }
+          linkedPolicies { nodes { ref claims { nodes { ref paidAmount } } } }
+        }
       }
     }
   }`;
@@ -1004,13 +1019,14 @@ describe('SQL statements per operation', () => {
   it('does not grow with the number of loans, guarantees, policies or claims', async () => {
     const small = await countStatements(async () => {
       const result = await data('bank', NESTED, { ref: H1 });
-      expect(result.household.loans).toHaveLength(2);
+      expect(result.household.loans.nodes).toHaveLength(2);
     });
     const large = await countStatements(async () => {
       const result = await data('bank', NESTED, { ref: H3 });
-      expect(result.household.loans).toHaveLength(12);
-      expect(result.household.loans.flatMap((loan: { linkedPolicies: Array<{ claims: unknown[] }> }) => loan.linkedPolicies.flatMap((p) => p.claims))).toHaveLength(24);
-      expect(new Set(result.household.loans.map((loan: { combinedModel: string }) => loan.combinedModel))).toEqual(new Set(['BANK_INSURANCE_GUARANTEE']));
+      const loans = result.household.loans.nodes as Array<{ combinedModel: string; linkedPolicies: { nodes: Array<{ claims: { nodes: unknown[] } }> } }>;
+      expect(loans).toHaveLength(12);
+      expect(loans.flatMap((loan) => loan.linkedPolicies.nodes.flatMap((p) => p.claims.nodes))).toHaveLength(24);
+      expect(new Set(loans.map((loan) => loan.combinedModel))).toEqual(new Set(['BANK_INSURANCE_GUARANTEE']));
     });
     // household, status history, loans, links (combined model), positions, guarantees,
     // their institutions, policies, claims: one statement each; plus the daily budget's

@@ -4,6 +4,7 @@ import { DateScalar } from '../scalars';
 import { NodeInterface } from './node.type';
 
 @ObjectType('Area', {
+  simpleResolvers: true,
   implements: NodeInterface,
   description: 'A statistical division (2023 codes): province (2 digits), prefecture (4), county (6), township (9) or village (12).',
 })
@@ -27,7 +28,7 @@ export class AreaType {
   validTo!: string | null;
 }
 
-@ObjectType('AreaDesignation', { implements: NodeInterface, description: 'A dated designation of an area, valid on [validFrom, validTo).' })
+@ObjectType('AreaDesignation', { simpleResolvers: true, implements: NodeInterface, description: 'A dated designation of an area, valid on [validFrom, validTo).' })
 export class AreaDesignationType {
   @Field(() => DesignationKind)
   kind!: DesignationKind;
@@ -45,7 +46,7 @@ export class AreaDesignationType {
   demoOnly!: boolean;
 }
 
-@ObjectType('County', { implements: NodeInterface, description: 'The county view of a county-level area.' })
+@ObjectType('County', { simpleResolvers: true, implements: NodeInterface, description: 'The county view of a county-level area.' })
 export class CountyType {
   @Field()
   code!: string;

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { EnterpriseKind } from '../enums';
 import { NodeInterface } from './node.type';
 
-@ObjectType('Enterprise', { implements: NodeInterface, description: 'A company, cooperative or family farm, named by its unified social credit code.' })
+@ObjectType('Enterprise', { simpleResolvers: true, implements: NodeInterface, description: 'A company, cooperative or family farm, named by its unified social credit code.' })
 export class EnterpriseType {
   @Field()
   creditCode!: string;

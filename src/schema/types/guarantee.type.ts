@@ -3,7 +3,7 @@ import { BorrowerKind } from '../enums';
 import { DateScalar, DecimalScalar } from '../scalars';
 import { NodeInterface } from './node.type';
 
-@ObjectType('GuaranteeContract', { implements: NodeInterface, description: 'A guarantor covering part of a loan.' })
+@ObjectType('GuaranteeContract', { simpleResolvers: true, implements: NodeInterface, description: 'A guarantor covering part of a loan.' })
 export class GuaranteeContractType {
   @Field({ description: 'The guarantor’s own contract reference.' })
   ref!: string;

@@ -4,6 +4,7 @@ import { DateScalar } from '../scalars';
 import { NodeInterface } from './node.type';
 
 @ObjectType('Household', {
+  simpleResolvers: true,
   implements: NodeInterface,
   description: 'A rural household, named by its opaque hub reference. PII is masked per principal; the national ID is never returned.',
 })
@@ -30,7 +31,7 @@ export class HouseholdType {
   version!: number;
 }
 
-@ObjectType('HouseholdStatusChange', { implements: NodeInterface, description: 'One dated change of a household’s registry status.' })
+@ObjectType('HouseholdStatusChange', { simpleResolvers: true, implements: NodeInterface, description: 'One dated change of a household’s registry status.' })
 export class HouseholdStatusChangeType {
   @Field(() => HouseholdStatus)
   status!: HouseholdStatus;

@@ -4,6 +4,7 @@ import { DateScalar } from '../scalars';
 import { NodeInterface } from './node.type';
 
 @ObjectType('Institution', {
+  simpleResolvers: true,
   implements: NodeInterface,
   description: 'A bank, insurer, guarantor, central-bank branch, regulator or county government.',
 })

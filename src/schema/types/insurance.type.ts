@@ -3,7 +3,7 @@ import { ClaimCause, InsuranceLine, PolicyholderKind } from '../enums';
 import { DateScalar, DecimalScalar } from '../scalars';
 import { NodeInterface } from './node.type';
 
-@ObjectType('InsurancePolicy', { implements: NodeInterface, description: 'An agricultural or credit-linked insurance policy.' })
+@ObjectType('InsurancePolicy', { simpleResolvers: true, implements: NodeInterface, description: 'An agricultural or credit-linked insurance policy.' })
 export class InsurancePolicyType {
   @Field({ description: 'The insurer’s own policy reference.' })
   ref!: string;
@@ -54,7 +54,7 @@ export class InsurancePolicyType {
   version!: number;
 }
 
-@ObjectType('Claim', { implements: NodeInterface, description: 'A payout on a policy.' })
+@ObjectType('Claim', { simpleResolvers: true, implements: NodeInterface, description: 'A payout on a policy.' })
 export class ClaimType {
   @Field({ description: 'The insurer’s own claim reference.' })
   ref!: string;

@@ -3,7 +3,7 @@ import { AccountKind, BorrowerKind, FiveClass, GuaranteeMode, LoanClosure, LoanP
 import { DateScalar, DecimalScalar } from '../scalars';
 import { NodeInterface } from './node.type';
 
-@ObjectType('Loan', { implements: NodeInterface, description: 'A credit contract, identified by the lending bank’s own reference; terms of its latest version.' })
+@ObjectType('Loan', { simpleResolvers: true, implements: NodeInterface, description: 'A credit contract, identified by the lending bank’s own reference; terms of its latest version.' })
 export class LoanType {
   @Field({ description: 'The bank’s own loan reference.' })
   ref!: string;
@@ -48,7 +48,7 @@ export class LoanType {
   version!: number;
 }
 
-@ObjectType('LoanPosition', { implements: NodeInterface, description: 'A loan’s month-end position (latest version of that month).' })
+@ObjectType('LoanPosition', { simpleResolvers: true, implements: NodeInterface, description: 'A loan’s month-end position (latest version of that month).' })
 export class LoanPositionType {
   @Field(() => DateScalar)
   monthEnd!: string;

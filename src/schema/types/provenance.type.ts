@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
 
-@ObjectType('Provenance', { description: 'Who reported a value, in which batch and when the hub received it.' })
+@ObjectType('Provenance', { simpleResolvers: true, description: 'Who reported a value, in which batch and when the hub received it.' })
 export class ProvenanceType {
   @Field(() => DateTimeScalar)
   receivedAt!: string;

@@ -13,11 +13,14 @@ export interface EncryptedPii {
 
 /**
  * The PII level of `principal` for a household it can see. Partners see full PII of
- * their own counterparties (the only households their row scope lets them read), county
- * governments full PII in scope, regulators partial PII unless granted, everyone else none.
+ * their own counterparties and of the households whose live consent lets them past
+ * contract facts (the only households their row scope lets them read: a borrower seen
+ * only through a package partner's contract is not read at all), county governments
+ * full PII in scope, regulators partial PII unless granted, everyone else none.
  *
- * Only meaningful for a household row obtained through `householdScope`: visibility is
- * what makes a household a partner's "own".
+ * Only meaningful for a household row obtained through `householdScope`: visibility
+ * (ownership or consent, decided in `row-scope.ts` in the statement that reads the row,
+ * so a revoked consent counts from the next request) is what entitles a partner to it.
  */
 export function householdPiiLevel(principal: Principal): PiiLevel {
   switch (principal.role) {

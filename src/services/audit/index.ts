@@ -19,3 +19,4 @@ export * from './audit-sink';
 export * from './audit-canonical';
 export * from './audit-chainer';
 export * from './audit-verifier';
+export * from './audit-log.reader';

@@ -53,7 +53,12 @@ interface KeyRow {
   role: Role;
   area_codes: string[];
   pii_granted: boolean;
-  expires_at: Date | null;
+  /**
+   * The expiry as milliseconds since the epoch, computed in SQL: the handle may be a `pg`
+   * client (timestamps arrive as Date) or the ORM's connection (timestamps arrive as
+   * text, float8 possibly as text), so no driver type parsing is relied on.
+   */
+  expires_at_ms: number | string | null;
   revoked: boolean;
   expired: boolean;
   institution_id: string | null;
@@ -92,7 +97,8 @@ export async function authenticateApiKey(db: AuthDb, token: string): Promise<Aut
   }
 
   const result = await toQueryable(db).query<KeyRow>(
-    `select k.secret_hash, k.role, k.area_codes, k.pii_granted, k.expires_at,
+    `select k.secret_hash, k.role, k.area_codes, k.pii_granted,
+            (extract(epoch from k.expires_at) * 1000)::float8 as expires_at_ms,
             k.revoked_at is not null as revoked,
             (k.expires_at is not null and k.expires_at <= now()) as expired,
             k.institution_id::text as institution_id, i.code as institution_code,
@@ -125,7 +131,7 @@ export async function authenticateApiKey(db: AuthDb, token: string): Promise<Aut
   remember(cacheKey, {
     keyId: parsed.keyId,
     principal,
-    expiresAt: row.expires_at === null ? null : row.expires_at.getTime(),
+    expiresAt: row.expires_at_ms === null ? null : Number(row.expires_at_ms),
     staleAt: now + API_KEY_CACHE_TTL_MS,
   });
   return { ok: true, principal: copy(principal) };

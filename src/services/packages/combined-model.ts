@@ -2,6 +2,7 @@
  * The combined bank–insurance–guarantee service model of a loan (DESIGN.md §1), derived
  * from the contracts LINKED to it, never typed in or stored.
  */
+import { raw, sql, type Sql } from '../../db/sql';
 
 export enum CombinedModel {
   LOAN_ONLY = 'LOAN_ONLY',
@@ -24,4 +25,41 @@ export function combinedModelOf(links: readonly LoanLink[]): CombinedModel {
   if (insured) return CombinedModel.LOAN_INSURANCE;
   if (guaranteed) return CombinedModel.LOAN_GUARANTEE;
   return CombinedModel.LOAN_ONLY;
+}
+
+/** A LINKED link with the period of its contract, for the model as of a date. */
+export interface DatedLoanLink extends LoanLink {
+  startsOn: string;
+  endsOn: string;
+  /** A guarantee's release date (its liability ends that day). */
+  releasedOn: string | null;
+}
+
+/**
+ * True when the linked contract is in force on `date` (`YYYY-MM-DD`): a policy over its
+ * period, a guarantee over its period until released. The same rule as `combinedModelSql`.
+ */
+export function inForceOn(link: DatedLoanLink, date: string): boolean {
+  return link.startsOn <= date && link.endsOn >= date && (link.releasedOn === null || link.releasedOn > date);
+}
+
+/**
+ * The model of each loan (`loanIdColumn`, trusted SQL text) as SQL: from its LINKED
+ * contracts, only those in force on `on` when given. The same rule as `combinedModelOf`
+ * with `inForceOn`, for filters that must run in the database.
+ */
+export function combinedModelSql(loanIdColumn: string, on: string | null): Sql {
+  if (!/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/.test(loanIdColumn)) throw new Error(`combinedModelSql: ${loanIdColumn} is not a column`);
+  const loanId = raw(loanIdColumn);
+  const policyInForce = on === null ? raw('true') : sql`ip_m.starts_on <= ${on}::date AND ip_m.ends_on >= ${on}::date`;
+  const guaranteeInForce =
+    on === null
+      ? raw('true')
+      : sql`g_m.starts_on <= ${on}::date AND g_m.ends_on >= ${on}::date AND (g_m.released_on IS NULL OR g_m.released_on > ${on}::date)`;
+  const insured = sql`EXISTS (SELECT 1 FROM contract_link cl_m JOIN insurance_policy ip_m ON ip_m.id = cl_m.policy_id
+                               WHERE cl_m.loan_id = ${loanId} AND cl_m.status = 'LINKED' AND ${policyInForce})`;
+  const guaranteed = sql`EXISTS (SELECT 1 FROM contract_link cl_m JOIN guarantee_contract g_m ON g_m.id = cl_m.guarantee_id
+                                  WHERE cl_m.loan_id = ${loanId} AND cl_m.status = 'LINKED' AND ${guaranteeInForce})`;
+  return sql`(CASE WHEN ${insured} THEN (CASE WHEN ${guaranteed} THEN 'BANK_INSURANCE_GUARANTEE' ELSE 'LOAN_INSURANCE' END)
+                   WHEN ${guaranteed} THEN 'LOAN_GUARANTEE' ELSE 'LOAN_ONLY' END)`;
 }

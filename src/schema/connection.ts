@@ -1,0 +1,250 @@
+/**
+ * Relay connections (`edges { cursor node }`, `nodes`, `pageInfo`, `totalCount`) over the
+ * loaders' keyset pages: the GraphQL types, the page arguments, opaque cursors, and the
+ * one path — `listRequest` — by which every connection's arguments are validated before
+ * anything is read.
+ */
+import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import {
+  orderSignature,
+  orderTerms,
+  type EntityList,
+  type FilterObject,
+  type KeyType,
+  type ListOptions,
+  type ListRequest,
+  type NestedList,
+  type OrderChoice,
+  type PageRows,
+  type PageWindow,
+  type RootList,
+} from '../loaders';
+import { checkPageSize, limitsFor } from '../services/limits';
+import type { Context } from './context';
+import { BadUserInputError } from './errors';
+import { checkFilter } from './filters';
+import { isCalendarDate } from './scalars';
+import { PageInfoType } from './types/page-info.type';
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+registerEnumType(OrderDirection, {
+  name: 'OrderDirection',
+  description: 'The direction of a sort key; missing values (null) come last in either direction.',
+});
+
+/** The page arguments every connection takes. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: 'The first n items after `after` (default 20, at most 100).' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A cursor from this connection (same orderBy): the items after it.' })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'The last n items before `before` (at most 100); not with `first`.' })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A cursor from this connection (same orderBy): the items before it.' })
+  before?: string | null;
+}
+
+/** What a connection's arguments can hold besides the page: filter, ordering, as-of date. */
+export interface ListArgs extends PageArgs {
+  filter?: FilterObject | null;
+  orderBy?: ReadonlyArray<{ field: string; direction?: OrderDirection | null }> | null;
+  asOf?: string | null;
+}
+
+/**
+ * A connection as resolvers return it. Its parts load when read: the page (edges, nodes,
+ * page info: one statement) and `totalCount` (another), so a selection of only one of
+ * them costs only its statement.
+ */
+export interface Connection<R> {
+  readonly edges: Promise<Array<{ cursor: string; node: R }>>;
+  readonly nodes: Promise<R[]>;
+  readonly pageInfo: Promise<PageInfoType>;
+  readonly totalCount: Promise<number>;
+}
+
+const DEFAULT_CONNECTION_DESCRIPTION = 'A page of items in a stable order, with opaque cursors (Relay connection).';
+
+/**
+ * The `<Name>Connection` and `<Name>Edge` types of a node type. Fields resolve by
+ * property (no per-field resolver), `totalCount` through a getter on the value.
+ */
+export function connectionType<T extends object>(name: string, node: ClassType<T>, description = DEFAULT_CONNECTION_DESCRIPTION): ClassType<Connection<T>> {
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  class Edge {
+    @Field({ description: 'Opaque; pass it as `after` or `before` to page from this item.' })
+    cursor!: string;
+
+    @Field(() => node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description })
+  class ConnectionType {
+    @Field(() => [Edge])
+    edges!: Promise<Edge[]>;
+
+    @Field(() => [node], { description: 'The nodes of `edges`, for clients that need no cursors.' })
+    nodes!: Promise<T[]>;
+
+    @Field(() => PageInfoType)
+    pageInfo!: Promise<PageInfoType>;
+
+    @Field(() => Int, { description: 'Items matching the filter that the caller may see, on every page (counted only when asked for).' })
+    totalCount!: Promise<number>;
+  }
+  return ConnectionType as unknown as ClassType<Connection<T>>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Cursors: base64url of JSON `[ordering, key values…]`.
+
+const MAX_CURSOR_LENGTH = 2048;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+const VALUE_SHAPES: Record<KeyType, (value: string) => boolean> = {
+  bigint: (v) => /^-?\d{1,19}$/.test(v),
+  int: (v) => /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= 2_147_483_647,
+  numeric: (v) => /^-?\d{1,30}(\.\d{1,30})?$/.test(v),
+  date: (v) => isCalendarDate(v),
+  text: (v) => v.length <= 1000,
+  timestamptz: (v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(v),
+};
+
+export function encodeCursor(signature: string, values: ReadonlyArray<string | null>): string {
+  return Buffer.from(JSON.stringify([signature, ...values]), 'utf8').toString('base64url');
+}
+
+/**
+ * The sort key values a cursor holds, checked against the ordering it must belong to.
+ *
+ * @throws BadUserInputError for anything this connection did not issue: bad encoding,
+ *   another ordering or connection, values of the wrong number or type.
+ */
+export function decodeCursor(cursor: string, signature: string, types: ReadonlyArray<{ type: KeyType; nullable: boolean }>, argument: string): Array<string | null> {
+  const malformed = () => new BadUserInputError(`Invalid cursor: not one this connection issued with this orderBy`, argument);
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !BASE64URL.test(cursor)) throw malformed();
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (Buffer.from(text, 'utf8').toString('base64url') !== cursor) throw malformed();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw malformed();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== types.length + 1 || parsed[0] !== signature) throw malformed();
+  const values = parsed.slice(1) as unknown[];
+  return values.map((value, i) => {
+    if (value === null && types[i].nullable) return null;
+    if (typeof value !== 'string' || !VALUE_SHAPES[types[i].type](value)) throw malformed();
+    return value;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests
+
+const MAX_ORDER_KEYS = 3;
+
+/**
+ * Validates a connection's arguments against its list: page size (default and cap from
+ * the caller's limits), cursors, ordering and filter. Nothing is read before this passes.
+ *
+ * @throws GraphQLError `BAD_USER_INPUT` naming the argument or filter path at fault.
+ */
+export function listRequest(ctx: Context, list: EntityList, args: ListArgs, options: ListOptions = {}): ListRequest {
+  const limits = limitsFor(ctx.services.limits, ctx.principal);
+  if (args.first !== null && args.first !== undefined && args.last !== null && args.last !== undefined) {
+    throw new BadUserInputError('Pass first or last, not both', 'last');
+  }
+  const size = checkPageSize(args.first, args.last, limits);
+  const backward = args.last !== null && args.last !== undefined;
+
+  const order = checkOrder(list, args.orderBy ?? null);
+  const signature = orderSignature(list, order);
+  const types = orderTerms(list, order);
+  const after = args.after === null || args.after === undefined ? null : decodeCursor(args.after, signature, types, 'after');
+  const before = args.before === null || args.before === undefined ? null : decodeCursor(args.before, signature, types, 'before');
+  const filter = args.filter === null || args.filter === undefined ? null : checkFilter(args.filter, list.filters, 'filter');
+
+  const window: PageWindow = { size, backward, after, before };
+  const spec = { filter, order, asOf: args.asOf ?? null, options };
+  return { spec, window, ordering: signature, signature: JSON.stringify([signature, spec, window]) };
+}
+
+function checkOrder(list: EntityList, orderBy: ListArgs['orderBy']): OrderChoice[] {
+  if (orderBy === null || orderBy === undefined) return [];
+  if (orderBy.length > MAX_ORDER_KEYS) throw new BadUserInputError(`orderBy takes at most ${MAX_ORDER_KEYS} keys`, 'orderBy');
+  const seen = new Set<string>();
+  return orderBy.map((choice, i) => {
+    if (!(choice.field in list.orders)) throw new BadUserInputError(`Unknown order field ${choice.field}`, `orderBy[${i}].field`);
+    if (seen.has(choice.field)) throw new BadUserInputError(`orderBy names ${choice.field} twice`, `orderBy[${i}].field`);
+    seen.add(choice.field);
+    return { field: choice.field, descending: choice.direction === OrderDirection.DESC };
+  });
+}
+
+interface LoadedPage<R> {
+  edges: Array<{ cursor: string; node: R }>;
+  nodes: R[];
+  pageInfo: PageInfoType;
+}
+
+function lazyConnection<R>(request: ListRequest, loadPage: () => Promise<PageRows<R>>, count: () => Promise<number>): Connection<R> {
+  let loaded: Promise<LoadedPage<R>> | undefined;
+  const page = (): Promise<LoadedPage<R>> =>
+    (loaded ??= loadPage().then((rows) => {
+      const edges = rows.rows.map((node, i) => ({ cursor: encodeCursor(request.ordering, rows.keys[i]), node }));
+      return {
+        edges,
+        nodes: rows.rows,
+        pageInfo: {
+          hasNextPage: rows.hasNextPage,
+          hasPreviousPage: rows.hasPreviousPage,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges[edges.length - 1]?.cursor ?? null,
+        },
+      };
+    }));
+  return {
+    get edges() {
+      return page().then((p) => p.edges);
+    },
+    get nodes() {
+      return page().then((p) => p.nodes);
+    },
+    get pageInfo() {
+      return page().then((p) => p.pageInfo);
+    },
+    get totalCount() {
+      return count();
+    },
+  };
+}
+
+/**
+ * A root connection. Its arguments are validated now (errors belong to the connection
+ * field); its page and count are read when selected.
+ */
+export function rootConnection<R>(ctx: Context, source: RootList<R>, args: ListArgs, options?: ListOptions): Connection<R> {
+  const request = listRequest(ctx, source.list, args, options);
+  return lazyConnection(request, () => source.page(request), () => source.count(request));
+}
+
+/** A nested connection of one parent; the parents of one field share its statements. */
+export function nestedConnection<R>(ctx: Context, source: NestedList<R>, parent: string, args: ListArgs, options?: ListOptions): Connection<R> {
+  const request = listRequest(ctx, source.list, args, options);
+  return lazyConnection(
+    request,
+    () => source.page(parent, request),
+    () => source.count(parent, request),
+  );
+}

@@ -1,0 +1,3 @@
+export * from './input-kit';
+export * from './contract.inputs';
+export * from './party.inputs';

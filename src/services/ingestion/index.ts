@@ -1,0 +1,14 @@
+export * from './ingestion.types';
+export * from './batch-engine';
+export * from './item-rejection';
+export * from './field-rules';
+export * from './policy-book';
+export * from './policy-rules';
+export * from './borrowers';
+export * from './contract-links';
+export * from './ingestion.service';
+export * from './cover-links';
+export type { LoanItemInput } from './loan.ingestion';
+export type { PositionItemInput } from './position.ingestion';
+export type { RepaymentItemInput, ModificationItemInput } from './loan-event.ingestion';
+export type { GuaranteeItemInput } from './guarantee.ingestion';

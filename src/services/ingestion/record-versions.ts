@@ -1,0 +1,39 @@
+/**
+ * Versions of a record's terms in `record_version`, with the conventions of the demo
+ * generator (`services/demo/context.ts`): canonical JSON (sorted keys, money and rates
+ * as fixed-scale decimal strings, absent members dropped), its SHA-256, and the
+ * provenance of the batch that carried the version. The same terms again hash alike, so
+ * the same item is recognised as UNCHANGED.
+ */
+import { canonicalJson, sha256Hex, type CanonicalValue } from '../demo/canonical';
+import type { IngestContext } from './batch-engine';
+
+export type VersionedKind = 'HOUSEHOLD' | 'ENTERPRISE' | 'LOAN' | 'INSURANCE_POLICY' | 'GUARANTEE_CONTRACT';
+
+export type Terms = { [key: string]: CanonicalValue | undefined };
+
+/** The canonical text and hash of terms. */
+export function hashTerms(terms: Terms): { json: string; hash: string } {
+  const json = canonicalJson(terms as CanonicalValue);
+  return { json, hash: sha256Hex(json) };
+}
+
+/** Writes one version under the current batch's provenance. */
+export async function insertRecordVersion(ctx: IngestContext, kind: VersionedKind, recordId: string, version: number, countyCode: string, terms: Terms): Promise<string> {
+  const { json, hash } = hashTerms(terms);
+  await ctx.client.query(
+    `INSERT INTO record_version (source_institution_id, batch_id, received_at, record_kind, record_id, version, county_code, terms, terms_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
+    [ctx.institution.id, ctx.batch.rowId, ctx.batch.receivedAt, kind, recordId, version, countyCode, json, hash],
+  );
+  return hash;
+}
+
+/** The hash of a record's terms at `version`, or null when that version was never recorded. */
+export async function termsHashOf(ctx: IngestContext, kind: VersionedKind, recordId: string, version: number): Promise<string | null> {
+  const rows = await ctx.client.query<{ terms_hash: string }>(
+    'SELECT terms_hash FROM record_version WHERE record_kind = $1 AND record_id = $2 AND version = $3',
+    [kind, recordId, version],
+  );
+  return rows.rows[0]?.terms_hash ?? null;
+}
