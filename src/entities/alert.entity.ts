@@ -70,6 +70,7 @@ export class AlertRuleVersion extends Row {
   expression: `create unique index "alert_open_unique" on "alert" ("rule_id", "fingerprint") where "status" in ('OPEN', 'ACKNOWLEDGED')`,
 })
 @Index({ properties: ['county', 'status'] })
+@Index({ name: 'alert_raised_at_index', expression: 'create index "alert_raised_at_index" on "alert" ("raised_at" desc, "id" desc)' })
 @Index({ properties: ['institution', 'status'] })
 export class Alert extends Row {
   @ManyToOne({ entity: () => AlertRule, ref: true, index: true, deleteRule: 'restrict' })

@@ -1,4 +1,4 @@
-import { Check, Entity, Enum, ManyToOne, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, ManyToOne, Property, Unique, type Ref } from '@mikro-orm/core';
 import { money, rate, ref, ReportedRow, share } from './base';
 import { Area } from './area.entity';
 import { Institution } from './institution.entity';
@@ -13,6 +13,7 @@ import { BorrowerKind } from './enums';
  */
 @Entity({ tableName: 'guarantee_contract' })
 @Unique({ properties: ['institution', 'ref'] })
+@Index({ name: 'guarantee_contract_institution_starts_index', properties: ['institution', 'startsOn', 'id'] })
 @Check({ name: 'guarantee_contract_amount', expression: 'guaranteed_amount > 0 and fee_rate >= 0' })
 @Check({
   name: 'guarantee_contract_risk_shares',

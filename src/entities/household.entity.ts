@@ -11,6 +11,7 @@ import { HouseholdAttribute, HouseholdStatus } from './enums';
  * `status` mirrors the latest HouseholdStatusChange; the history is the truth.
  */
 @Entity({ tableName: 'household' })
+@Index({ name: 'household_county_ref_index', properties: ['county', 'ref'] })
 @Check({ name: 'household_exit_year', expression: "status <> 'LIFTED_OUT' or exit_year is not null" })
 @Check({ name: 'household_size', expression: 'size is null or (size >= 1 and size <= 30)' })
 export class Household extends ReportedRow {
@@ -21,7 +22,7 @@ export class Household extends ReportedRow {
   @ManyToOne({ entity: () => Area, ref: true, fieldName: 'village_code', index: true, deleteRule: 'restrict' })
   village!: Ref<Area>;
 
-  @ManyToOne({ entity: () => Area, ref: true, fieldName: 'county_code', index: true, deleteRule: 'restrict' })
+  @ManyToOne({ entity: () => Area, ref: true, fieldName: 'county_code', deleteRule: 'restrict' })
   county!: Ref<Area>;
 
   @Enum({ items: () => HouseholdStatus })

@@ -1,4 +1,4 @@
-import { Check, Entity, Enum, ManyToOne, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, ManyToOne, Property, Unique, type Ref } from '@mikro-orm/core';
 import { money, ref, ReportedRow } from './base';
 import { Area } from './area.entity';
 import { Institution } from './institution.entity';
@@ -14,6 +14,7 @@ import { ClaimCause, InsuranceLine, PolicyholderKind } from './enums';
  */
 @Entity({ tableName: 'insurance_policy' })
 @Unique({ properties: ['institution', 'ref'] })
+@Index({ name: 'insurance_policy_institution_starts_index', properties: ['institution', 'startsOn', 'id'] })
 @Check({ name: 'insurance_policy_amounts', expression: 'premium >= 0 and sum_insured >= 0 and quantity > 0' })
 @Check({
   name: 'insurance_policy_payer_shares',

@@ -17,6 +17,8 @@ import { AccountKind, BorrowerKind, FiveClass, GuaranteeMode, LoanClosure, LoanP
 @Entity({ tableName: 'loan' })
 @Unique({ properties: ['institution', 'ref'] })
 @Index({ properties: ['county', 'product'] })
+@Index({ name: 'loan_county_disbursed_index', properties: ['county', 'disbursedOn', 'id'] })
+@Index({ name: 'loan_institution_disbursed_index', properties: ['institution', 'disbursedOn', 'id'] })
 @Check({
   name: 'loan_borrower',
   expression:
