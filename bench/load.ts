@@ -81,7 +81,6 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function work(spec: LoadSpec): Promise<LoadResult> {
   // Loaded here only: the parent process never needs it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const autocannon = require('autocannon') as (options: object) => AutocannonInstance;
   const latencies: number[] = [];
   let non2xx = 0;

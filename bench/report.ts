@@ -30,7 +30,6 @@ export interface OperationFigures {
   floor?: LoadResult;
   /** `yes (n samples)`, or where the first difference is. */
   sameData?: string;
-  responseBytes?: number;
   /** CPU per served request: this process and the PostgreSQL backends of each side. */
   hubCpu?: CpuSpent;
   floorCpu?: CpuSpent;

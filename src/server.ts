@@ -15,6 +15,7 @@ import { buildSchema } from 'type-graphql';
 import type { Config } from './config';
 import { pendingMigrations } from './db/migrate';
 import { RESOLVERS } from './resolvers';
+import { registerIndicatorExport } from './indicator-export';
 import { createFormatError, createRequestContext, InternalError, recordPiiReads, UnauthenticatedError, type Context } from './schema';
 import type { Principal } from './services/access';
 import { AuthenticationError, createJwtVerifier, principalKey, resolvePrincipal } from './services/auth';
@@ -248,6 +249,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   };
   app.get(GRAPHQL_PATH, explorer);
   app.get('/', explorer);
+
+  registerIndicatorExport(app, {
+    orm,
+    resolvePrincipal: resolveCredentials,
+    developmentPrincipal,
+    rateLimit: { limiter: rateLimiter, limits: limitsEnv.limits },
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -31,6 +31,7 @@ import {
   intRange,
   key,
   presence,
+  uniqueKey,
   type CompileContext,
   type EntityList,
   type FilterField,
@@ -40,7 +41,7 @@ import { columns } from './rows';
 import { surfaceColumns } from './surface-rows';
 
 /** Partners' own references: up to 64 characters. */
-const REF = /^.{1,64}$/su;
+const REF = /^[^\u0000]{1,64}$/u;
 const REF_MESSAGE = 'A reference has 1 to 64 characters';
 
 /** An `in` list on a column that may be NULL: a NULL matches no list (and so NOT of it does). */
@@ -330,7 +331,8 @@ export const CLAIMS: EntityList<ClaimOrderField> = {
 };
 
 export enum InsuredHouseholdOrderField {
-  HOUSEHOLD_REF = 'HOUSEHOLD_REF',
+  /** The order the insurer reported the list in. */
+  LISTED = 'LISTED',
 }
 
 export const INSURED_HOUSEHOLDS: EntityList<InsuredHouseholdOrderField> = {
@@ -339,8 +341,10 @@ export const INSURED_HOUSEHOLDS: EntityList<InsuredHouseholdOrderField> = {
   columns: raw(surfaceColumns.insuredHousehold('pih')),
   scope: (principal) => insuredHouseholdScope(principal, 'ip_i', 'h_i'),
   filters: {},
-  orders: { HOUSEHOLD_REF: key('h_i.ref', 'text') },
-  defaultOrder: [{ field: InsuredHouseholdOrderField.HOUSEHOLD_REF, descending: false }],
+  // By the list's own key: a sort on the household's ref would make the planner walk
+  // every household in ref order looking for the few on one policy.
+  orders: { LISTED: uniqueKey('pih.id', 'bigint') },
+  defaultOrder: [{ field: InsuredHouseholdOrderField.LISTED, descending: false }],
   tieBreaker: key('pih.id', 'bigint'),
 };
 

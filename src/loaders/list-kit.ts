@@ -57,8 +57,6 @@ export interface FilterObject {
   [field: string]: unknown;
 }
 
-export const BOOLEAN_KEYS = ['and', 'or', 'not'] as const;
-
 export interface OrderChoice<O extends string = string> {
   field: O;
   descending: boolean;
@@ -74,7 +72,7 @@ export interface EntityList<O extends string = string> {
   readonly filters: FilterFields;
   readonly orders: Readonly<Record<O, SortKey>>;
   readonly defaultOrder: ReadonlyArray<OrderChoice<O>>;
-  /** A unique key of the row: the last sort key of every order. */
+  /** A unique key of the row: the last sort key of every order that does not end with a unique key. */
   readonly tieBreaker: SortKey;
   scope(principal: Readonly<Principal>): Sql;
   /** Conditions every row of the list meets (e.g. `level = 'COUNTY'`), from list options. */
@@ -98,6 +96,7 @@ export interface ListSpec<O extends string = string> {
 export function orderTerms<O extends string>(list: EntityList<O>, order: ReadonlyArray<OrderChoice<O>>): SortTerm[] {
   const chosen = order.length > 0 ? order : list.defaultOrder;
   const terms: SortTerm[] = chosen.map((choice) => ({ ...list.orders[choice.field], descending: choice.descending }));
+  if (terms.length > 0 && terms[terms.length - 1].unique === true) return terms;
   // The tie-breaker follows the first key's direction, so that a single-key order stays
   // one row comparison that an index on (key, id) serves.
   terms.push({ ...list.tieBreaker, descending: terms[0]?.descending ?? false });
@@ -262,11 +261,8 @@ export function designationField(countyColumn: string): FilterField {
  * A household's registry status on the connection's asOf (the latest change on or
  * before it), its current status without asOf.
  */
-export function householdStatusAt(householdId: string, currentStatus: string | null, c: CompileContext): Sql {
-  if (c.asOf === null && currentStatus !== null) return raw(currentStatus);
-  if (c.asOf === null) {
-    return sql`(SELECT h_s.status FROM household h_s WHERE h_s.id = ${raw(householdId)})`;
-  }
+export function householdStatusAt(householdId: string, currentStatus: string, c: CompileContext): Sql {
+  if (c.asOf === null) return raw(currentStatus);
   return sql`(SELECT s_f.status FROM household_status_change s_f WHERE s_f.household_id = ${raw(householdId)} AND s_f.valid_from <= ${c.asOf}::date
                ORDER BY s_f.valid_from DESC LIMIT 1)`;
 }
@@ -274,4 +270,9 @@ export function householdStatusAt(householdId: string, currentStatus: string | n
 /** A sort key on a plain column. */
 export function key(column: string, type: SortKey['type'], nullable = false): SortKey {
   return { sql: raw(column), type, nullable };
+}
+
+/** A sort key on a column no two rows share (a unique ref or code). */
+export function uniqueKey(column: string, type: SortKey['type']): SortKey {
+  return { sql: raw(column), type, nullable: false, unique: true };
 }

@@ -25,6 +25,8 @@ export interface SortKey {
   readonly nullable: boolean;
   /** Joins the expression needs (see `ListQuery.from`); e.g. a loan's position as of a date. */
   readonly needs?: string;
+  /** No two rows share a value: an order ending with this key needs no tie-breaker. */
+  readonly unique?: boolean;
 }
 
 export interface SortTerm extends SortKey {

@@ -30,6 +30,7 @@ import {
   institutionCodes,
   intRange,
   key,
+  uniqueKey,
   type CompileContext,
   type EntityList,
   type FilterField,
@@ -37,7 +38,7 @@ import {
 import { columns } from './rows';
 import { surfaceColumns } from './surface-rows';
 
-const REF = /^.{1,64}$/su;
+const REF = /^[^\u0000]{1,64}$/u;
 const REF_MESSAGE = 'A reference has 1 to 64 characters';
 
 /** Whether something open over [opened, closed) is open on the connection's date. */
@@ -89,7 +90,7 @@ export const HOUSEHOLDS: EntityList<HouseholdOrderField> = {
     },
   },
   orders: {
-    REF: key('h.ref', 'text'),
+    REF: uniqueKey('h.ref', 'text'),
     STATUS_SINCE: key('h.status_since', 'date'),
     REGISTERED_ON: key('h.registered_on', 'date', true),
   },
@@ -121,7 +122,7 @@ export const COUNTIES: EntityList<CountyOrderField> = {
     statisticalOnly: booleanColumn('a.statistical_only'),
     code_in: codeList('a.code', /^\d{6}$/, 'A county code has 6 digits'),
   },
-  orders: { CODE: key('a.code', 'text'), NAME: key('a.name', 'text') },
+  orders: { CODE: uniqueKey('a.code', 'text'), NAME: key('a.name', 'text') },
   defaultOrder: [{ field: CountyOrderField.CODE, descending: false }],
   tieBreaker: key('a.code', 'text'),
 };
@@ -146,7 +147,7 @@ export const INSTITUTIONS: EntityList<InstitutionOrderField> = {
     code_in: codeList('i.code', /^[A-Za-z0-9_.-]{1,32}$/, 'An institution code has 1 to 32 letters, digits, "_", "." or "-"'),
     parentCode_in: institutionCodes('i.parent_id'),
   },
-  orders: { CODE: key('i.code', 'text'), NAME: key('i.name', 'text') },
+  orders: { CODE: uniqueKey('i.code', 'text'), NAME: key('i.name', 'text') },
   defaultOrder: [{ field: InstitutionOrderField.CODE, descending: false }],
   tieBreaker: key('i.id', 'bigint'),
 };
@@ -171,7 +172,7 @@ export const ENTERPRISES: EntityList<EnterpriseOrderField> = {
     povertyDriving: booleanColumn('e.poverty_driving'),
     creditCode_in: codeList('e.credit_code', /^[0-9A-HJ-NPQRTUWXY]{18}$/, 'A unified social credit code has 18 characters'),
   },
-  orders: { NAME: key('e.name', 'text'), CREDIT_CODE: key('e.credit_code', 'text') },
+  orders: { NAME: key('e.name', 'text'), CREDIT_CODE: uniqueKey('e.credit_code', 'text') },
   defaultOrder: [{ field: EnterpriseOrderField.NAME, descending: false }],
   tieBreaker: key('e.id', 'bigint'),
 };

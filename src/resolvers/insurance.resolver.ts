@@ -55,7 +55,7 @@ export class InsurancePolicyResolver {
   }
 
   @FieldResolver(() => PolicyInsuredHouseholdConnection, {
-    description: 'A group policy’s insured list: the households on it that the caller may see, by household ref.',
+    description: 'A group policy’s insured list: the households on it that the caller may see, in the order the insurer listed them.',
   })
   insuredHouseholds(@Root() policy: PolicyRow, @Args(() => PolicyInsuredHouseholdConnectionArgs) args: ListArgs, @Ctx() ctx: Context) {
     return nestedConnection(ctx, ctx.loaders.insuredHouseholdsByPolicyId, policy.id, args);

@@ -110,12 +110,15 @@ export function connectionType<T extends object>(name: string, node: ClassType<T
 const MAX_CURSOR_LENGTH = 2048;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+const MAX_BIGINT = 9223372036854775807n;
+
 const VALUE_SHAPES: Record<KeyType, (value: string) => boolean> = {
-  bigint: (v) => /^-?\d{1,19}$/.test(v),
+  bigint: (v) => /^-?\d{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT && BigInt(v) >= -MAX_BIGINT - 1n,
   int: (v) => /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= 2_147_483_647,
   numeric: (v) => /^-?\d{1,30}(\.\d{1,30})?$/.test(v),
   date: (v) => isCalendarDate(v),
-  text: (v) => v.length <= 1000,
+  // PostgreSQL text cannot hold NUL: such a value was never issued.
+  text: (v) => v.length <= 1000 && !v.includes('\u0000'),
   timestamptz: (v) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(v),
 };
 

@@ -92,6 +92,7 @@ function walk(filter: FilterObject, fields: FilterFields, path: string, depth: n
         const values = value as string[];
         checkLength(values, at);
         values.forEach((item, i) => {
+          if (item.includes('\u0000')) throw new BadUserInputError('A value may not contain a NUL character', `${at}[${i}]`);
           if (field.pattern !== undefined && !field.pattern.test(item)) {
             throw new BadUserInputError(field.patternMessage ?? 'Invalid value', `${at}[${i}]`);
           }

@@ -47,6 +47,7 @@ export interface GlobalId {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const MAX_ROW_ID = 9223372036854775807n;
 const MAX_ID_LENGTH = 200;
 
 export function toGlobalId(type: NodeTypeName, key: string): string {
@@ -71,5 +72,7 @@ export function fromGlobalId(id: string): GlobalId {
   const key = text.slice(colon + 1);
   if (!Object.prototype.hasOwnProperty.call(KEY_SHAPES, type)) throw malformed();
   if (!KEY_SHAPES[type as NodeTypeName].test(key)) throw malformed();
+  // Row ids are bigints: 19 digits can still be past the range PostgreSQL can cast.
+  if (key.length === 19 && /^\d+$/.test(key) && BigInt(key) > MAX_ROW_ID) throw malformed();
   return { type: type as NodeTypeName, key };
 }

@@ -52,6 +52,7 @@ const DOMAIN: Record<string, [object, string?]> = {
   Funding: [Funding, 'How a loan is funded: by central-bank poverty re-lending, or otherwise.'],
 };
 
+/** Each connection's order fields, named `<node type>OrderField` like its `<node type>Order` input. */
 const ORDERS: Record<string, object> = {
   AlertOrderField,
   ClaimOrderField,
@@ -63,17 +64,17 @@ const ORDERS: Record<string, object> = {
   DockingProjectOrderField,
   EnterpriseOrderField,
   FindingOrderField,
-  GuaranteeOrderField,
+  GuaranteeContractOrderField: GuaranteeOrderField,
   HouseholdOrderField,
   InstitutionOrderField,
-  InsuredHouseholdOrderField,
+  PolicyInsuredHouseholdOrderField: InsuredHouseholdOrderField,
   LoanOrderField,
-  ModificationOrderField,
-  PolicyOrderField,
-  PositionOrderField,
+  LoanModificationOrderField: ModificationOrderField,
+  InsurancePolicyOrderField: PolicyOrderField,
+  LoanPositionOrderField: PositionOrderField,
   RepaymentOrderField,
   ServicePointOrderField,
-  VersionOrderField,
+  LoanVersionOrderField: VersionOrderField,
 };
 
 for (const [name, [values, description]] of Object.entries(DOMAIN)) {

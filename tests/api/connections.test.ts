@@ -206,6 +206,7 @@ describe('root connections', () => {
       encode([...decoded, '1']),
       encode(['Loan:PRINCIPAL.ASC', '50000.00', decoded[2]]),
       encode([decoded[0], decoded[1], '1; DROP TABLE loan']),
+      encode(['Loan:REF.ASC', '\u0000', decoded[2]]),
       encode({ cursor: decoded }),
       `${cursor}x`,
       households,
@@ -391,6 +392,7 @@ describe('filters', () => {
       [{ disbursedOn: { gte: '2020-02-01', lte: '2020-01-31' } }, 'The range is empty: gte is above lte', 'filter.disbursedOn'],
       [{ institutionCode_in: ['TQ-BANK-A', 'bad code!'] }, 'An institution code has 1 to 32 letters, digits, "_", "." or "-"', 'filter.institutionCode_in[1]'],
       [{ ref_in: ['x'.repeat(65)] }, 'A reference has 1 to 64 characters', 'filter.ref_in[0]'],
+      [{ ref_in: ['A-001', 'A\u0000'] }, 'A value may not contain a NUL character', 'filter.ref_in[1]'],
       [{ not: { not: { not: { not: { not: { product_in: ['INDUSTRIAL'] } } } } } }, 'Filters nest at most 5 levels deep', 'filter.not.not.not.not.not'],
       [{ product_in: Array.from({ length: 101 }, () => 'INDUSTRIAL') }, 'A list in a filter has at most 100 items', 'filter.product_in'],
     ];
@@ -477,6 +479,35 @@ describe('ordering', () => {
       bySeverity: { nodes: [{ severity: 'CRITICAL' }, { severity: 'HIGH' }, { severity: 'MEDIUM' }, { severity: 'LOW' }] },
       oldest: { nodes: [{ subjectType: 'LOAN' }] },
     });
+  });
+});
+
+describe('cursors of every key type', () => {
+  it('page alerts by time and by severity, counties by name, households by a nullable date', async () => {
+    const cases: Array<[string, string]> = [
+      ['alerts', 'orderBy: [{ field: RAISED_AT }]'],
+      ['alerts', 'orderBy: [{ field: SEVERITY, direction: DESC }, { field: UPDATED_AT }]'],
+      ['households', 'orderBy: [{ field: REGISTERED_ON, direction: DESC }]'],
+      ['counties', 'filter: { area: "5223" }, orderBy: [{ field: NAME }]'],
+      ['insurancePolicies', 'orderBy: [{ field: PREMIUM }]'],
+      ['guaranteeContracts', 'orderBy: [{ field: FEE_RATE, direction: DESC }]'],
+      ['findings', 'orderBy: [{ field: DUE_ON }]'],
+      ['enterprises', 'orderBy: [{ field: CREDIT_CODE }]'],
+      ['institutions', 'filter: { code_in: ["TQ-BANK-A", "TQ-BANK-B", "TQ-INS", "TQ-GUA", "TQ-PBC"] }, orderBy: [{ field: NAME, direction: DESC }]'],
+    ];
+    for (const [field, args] of cases) {
+      const query = `query ($after: String) { ${field}(${args}, first: 2, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }`;
+      const all = (await s.data('regulator', `{ ${field}(${args}) { nodes { id } } }`))[field].nodes;
+      const paged: unknown[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 10; i += 1) {
+        const page: { pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: unknown[] } = (await s.data('regulator', query, { after }))[field];
+        paged.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect([field, args, paged]).toEqual([field, args, all]);
+    }
   });
 });
 

@@ -4,6 +4,28 @@
  * reported records, `node(id)` for every new type, and the same scoping as at the root.
  */
 import './reset-orm-metadata';
+import type { GraphQLEnumType, GraphQLInputObjectType } from 'graphql';
+import {
+  ALERTS,
+  CLAIMS,
+  COMPENSATIONS,
+  COUNTIES,
+  DISASTER_EVENTS,
+  DOCKING_EVENTS,
+  DOCKING_PROJECTS,
+  ENTERPRISES,
+  FINDINGS,
+  GUARANTEES,
+  HOUSEHOLDS,
+  INSTITUTIONS,
+  LOANS,
+  MODIFICATIONS,
+  POLICIES,
+  POSITIONS,
+  REPAYMENTS,
+  SERVICE_POINTS,
+  type EntityList,
+} from '../../src/loaders';
 import { buildTripodSchema } from '../../src/server';
 import { useTestDatabase } from '../helpers';
 import { A, B, E1, gid, HA1, HA2, HA3, HA4, startSurface, TOWNSHIP_A, VA1, type SurfaceServer } from './surface-world';
@@ -16,8 +38,6 @@ beforeAll(async () => {
   s = await startSurface(db);
   ids = s.world.ids;
 });
-
-const provenance = (code: string, batchId: string, receivedAt: string) => ({ sourceInstitution: { code }, batchId, receivedAt });
 
 describe('county', () => {
   it('lists its households, loans, policies, guarantees, enterprises, service points, docking events, disasters, findings and alerts', async () => {
@@ -491,8 +511,24 @@ describe('node(id) for the new types', () => {
   });
 });
 
-describe('capped lists', () => {
-  it('declare their cap for the cost estimate', async () => {
+describe('schema', () => {
+  it('filter inputs and order enums match the lists that compile them', async () => {
+    const schema = await buildTripodSchema();
+    const pairs: Array<[string, EntityList]> = [
+      ['Loan', LOANS], ['LoanPosition', POSITIONS], ['LoanModification', MODIFICATIONS], ['Repayment', REPAYMENTS], ['InsurancePolicy', POLICIES],
+      ['Claim', CLAIMS], ['GuaranteeContract', GUARANTEES], ['Compensation', COMPENSATIONS], ['Household', HOUSEHOLDS], ['County', COUNTIES],
+      ['Institution', INSTITUTIONS], ['Enterprise', ENTERPRISES], ['ServicePoint', SERVICE_POINTS], ['DockingEvent', DOCKING_EVENTS],
+      ['DockingProject', DOCKING_PROJECTS], ['DisasterEvent', DISASTER_EVENTS], ['Finding', FINDINGS], ['Alert', ALERTS],
+    ];
+    for (const [name, list] of pairs) {
+      const filter = schema.getType(`${name}Filter`) as GraphQLInputObjectType;
+      expect([name, Object.keys(filter.getFields()).sort()]).toEqual([name, ['and', 'not', 'or', ...Object.keys(list.filters)].sort()]);
+      const order = schema.getType(`${name}OrderField`) as GraphQLEnumType;
+      expect([name, order.getValues().map((v) => v.name).sort()]).toEqual([name, Object.keys(list.orders).sort()]);
+    }
+  });
+
+  it('capped lists declare their cap for the cost estimate', async () => {
     const schema = await buildTripodSchema();
     const cap = (type: string, field: string) => (schema.getType(type) as unknown as { getFields(): Record<string, { extensions: { maxItems?: number } }> }).getFields()[field].extensions.maxItems;
     expect([cap('Household', 'statusHistory'), cap('Household', 'combinedModels'), cap('Enterprise', 'linkages'), cap('Finding', 'steps')]).toEqual([100, 4, 4, 50]);

@@ -4,7 +4,7 @@
  * null, the freshness of the data behind it, and what makes the answer reproducible
  * (as-of date, schema version, content hash). Definitions: docs/indicators.md.
  */
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import {
   ChangeNullReason,
   GroupBy,
@@ -123,8 +123,11 @@ export class IndicatorType {
   freshness!: IndicatorFreshnessType;
 }
 
-/** Fields every answer shares (type-graphql inherits a superclass's fields). */
-abstract class IndicatorAnswerType {
+@InterfaceType('IndicatorAnswer', {
+  description: 'What every indicator answer names so that it can be reproduced: area, dates, book, suppression, schema version and content hash.',
+  resolveType: (value: { metric?: string }) => (value.metric === undefined ? 'IndicatorSet' : 'Breakdown'),
+})
+export abstract class IndicatorAnswerType {
   @Field(() => IndicatorAreaType)
   area!: IndicatorAreaType;
 
@@ -156,7 +159,7 @@ abstract class IndicatorAnswerType {
   contentHash!: string;
 }
 
-@ObjectType('IndicatorSet', { simpleResolvers: true, description: 'Every indicator for an area as of a month end.' })
+@ObjectType('IndicatorSet', { simpleResolvers: true, implements: IndicatorAnswerType, description: 'Every indicator for an area as of a month end.' })
 export class IndicatorSetType extends IndicatorAnswerType {
   @Field(() => [IndicatorType])
   indicators!: IndicatorType[];
@@ -204,7 +207,7 @@ export class BreakdownFilterType {
   designation!: DesignationKind | null;
 }
 
-@ObjectType('Breakdown', { simpleResolvers: true, description: 'One indicator by group. Rows are in group order.' })
+@ObjectType('Breakdown', { simpleResolvers: true, implements: IndicatorAnswerType, description: 'One indicator by group. Rows are in group order.' })
 export class BreakdownType extends IndicatorAnswerType {
   @Field(() => IndicatorKey)
   metric!: IndicatorKey;

@@ -8,10 +8,11 @@
  * - latest: the latest month end on or before the date with positions in the area;
  * - floors: the four classification floors are in force on the date.
  *
- * Read market-wide in the area: they say whether data is complete, not what it holds.
+ * Read market-wide in the area (missing reports: in the counties a designation filter
+ * keeps): they say whether data is complete, not what it holds.
  */
 import { raw, sql, type Sql } from '../../db/sql';
-import { datesParam, inCounties, type QueryContext } from './indicator-context';
+import { datesParam, designated, inCounties, type QueryContext } from './indicator-context';
 
 const FLOOR_KEYS = [
   'classification.floor_days.special_mention',
@@ -45,7 +46,8 @@ cur AS (SELECT p.month_end AS d, p.loan_id FROM loan_position p
 prv AS (SELECT dd.d, p.loan_id, p.county_code, p.institution_id
           FROM dd JOIN loan_position p ON p.is_latest AND p.month_end = (date_trunc('month', dd.d) - interval '1 day')::date
           JOIN loan l ON l.id = p.loan_id
-         WHERE ${inCounties(ctx, 'p.county_code')} AND (l.closed_on IS NULL OR l.closed_on > dd.d))
+         WHERE ${inCounties(ctx, 'p.county_code')} AND (l.closed_on IS NULL OR l.closed_on > dd.d)
+           AND ${designated(ctx, 'dd.d', 'p.county_code')})
 SELECT 'present' AS kind, dd.d::text AS d, NULL::text AS county, NULL::text AS institution,
        (SELECT count(*) FROM (SELECT 1 FROM cur WHERE cur.d = dd.d LIMIT 1) x)::text AS n
   FROM dd

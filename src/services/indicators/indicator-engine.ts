@@ -94,6 +94,16 @@ function partyAggregates(m: Measure, i: number): string {
   }
 }
 
+/** The same values as `partyAggregates` + `outerAggregates` when every party has one row per (date, group). */
+function directAggregates(m: Measure, i: number): string {
+  const c = `(src = '${m.branch}' AND (${m.cond}))`;
+  const visible = m.visible ?? 'vis';
+  const counted = m.kind === 'SUM' ? `${c} AND (${m.value}) > 0 AND party IS NOT NULL` : `${c} AND party IS NOT NULL`;
+  const value =
+    m.kind === 'SUM' ? `sum(CASE WHEN ${c} THEN (${m.value}) END)` : m.kind === 'COUNT_ROWS' ? `count(*) FILTER (WHERE ${c})` : `count(*) FILTER (WHERE ${counted})`;
+  return `${value} AS v${i}, count(*) FILTER (WHERE ${counted}) AS n${i}, count(*) FILTER (WHERE ${counted} AND (${visible}) IS NOT TRUE) AS o${i}`;
+}
+
 function outerAggregates(m: Measure, i: number): string {
   const value = m.kind === 'COUNT_PARTIES' ? `count(*) FILTER (WHERE h${i} AND party IS NOT NULL)` : `sum(v${i})`;
   return `${value} AS v${i}, count(*) FILTER (WHERE h${i} AND party IS NOT NULL) AS n${i}, count(*) FILTER (WHERE x${i} AND party IS NOT NULL) AS o${i}`;
@@ -159,10 +169,14 @@ export function familyStatement(input: FamilyStatementInput): Sql {
     selects.push(sql`SELECT b.d, b.grp::text AS grp, b.party::text AS party, b.vis, b.rcv, '${raw(branch.name)}' AS src, ${raw(projection)} FROM (${built.select}) b`);
   }
   ctes.push(sql`src AS (${joinSql(selects, '\nUNION ALL\n')})`);
-  ctes.push(
-    raw(`pp AS (SELECT d, grp, party, max(rcv) AS rcv, ${measures.map((m, i) => partyAggregates(m, i)).join(', ')} FROM src GROUP BY d, grp, party)`),
-  );
-  ctes.push(raw(`agg AS (SELECT d, grp, max(rcv) AS rcv, ${measures.map((m, i) => outerAggregates(m, i)).join(', ')} FROM pp GROUP BY d, grp)`));
+  if (family.onePartyRow) {
+    ctes.push(raw(`agg AS (SELECT d, grp, max(rcv) AS rcv, ${measures.map((m, i) => directAggregates(m, i)).join(', ')} FROM src GROUP BY d, grp)`));
+  } else {
+    ctes.push(
+      raw(`pp AS (SELECT d, grp, party, max(rcv) AS rcv, ${measures.map((m, i) => partyAggregates(m, i)).join(', ')} FROM src GROUP BY d, grp, party)`),
+    );
+    ctes.push(raw(`agg AS (SELECT d, grp, max(rcv) AS rcv, ${measures.map((m, i) => outerAggregates(m, i)).join(', ')} FROM pp GROUP BY d, grp)`));
+  }
   ctes.push(sql`grps AS (SELECT grp FROM agg UNION SELECT unnest(${`{${input.groupUniverse.map((g) => `"${g}"`).join(',')}}`}::text[]))`);
   const zeroFilled = measures.map((_, i) => `COALESCE(a.v${i}, 0) AS v${i}, COALESCE(a.n${i}, 0) AS n${i}, COALESCE(a.o${i}, 0) AS o${i}`).join(', ');
   ctes.push(raw(`z AS (SELECT dd.d, g.grp, a.rcv, ${zeroFilled} FROM dd CROSS JOIN grps g LEFT JOIN agg a ON a.d = dd.d AND a.grp = g.grp)`));

@@ -14,7 +14,7 @@
  *
  * Definitions live in docs/indicators.md; the SQL here is their one implementation.
  */
-import { raw, sql, TRUE, type Sql } from '../../db/sql';
+import { FALSE, raw, sql, TRUE, type Sql } from '../../db/sql';
 import {
   claimScope,
   compensationScope,
@@ -79,6 +79,11 @@ export interface Family {
   measures: readonly Measure[];
   /** Measures read from month-end positions: subject to the completeness checks. */
   positionMeasures: readonly string[];
+  /**
+   * Each party has at most one source row per (date, group) — a household's status on a
+   * date — so measures aggregate straight from the rows, without the per-party step.
+   */
+  onePartyRow?: boolean;
 }
 
 const GEO = [GroupBy.COUNTY, GroupBy.PREFECTURE, GroupBy.PROVINCE, GroupBy.MONTH] as const;
@@ -114,10 +119,9 @@ const loanPositions: Branch = {
     relief: 'boolean',
   },
   build(ctx) {
-    const vis = positionScope(ctx.principal, 'p');
-    const lp = sql`lp AS (
+    const lq = sql`lq AS (
       SELECT p.month_end AS d, p.loan_id, p.county_code, p.institution_id, p.balance, p.overdue_principal, p.overdue_days,
-             p.five_class, p.received_at, l.product, l.household_id, l.enterprise_id, (${vis}) AS vis
+             p.five_class, p.received_at, l.product, l.household_id, l.enterprise_id
         FROM loan_position p JOIN loan l ON l.id = p.loan_id
        WHERE p.is_latest AND p.month_end = ANY(${datesParam(ctx)})
          AND ${where(
@@ -126,31 +130,41 @@ const loanPositions: Branch = {
            ofInstitution(ctx, 'l.institution_id'),
            ctx.filter.products === null ? TRUE : sql`l.product = ANY(${`{${ctx.filter.products.join(',')}}`}::text[])`,
            designated(ctx, 'p.month_end', 'p.county_code'),
-           ownBook(ctx, vis),
          )})`;
+    // Visibility depends on the loan, not the month: decided once per loan (row-scope.ts),
+    // unless it is the same for every row (nation-wide roles, analysts).
+    const loanVis = positionScope(ctx.principal, 'v');
+    const constantVis = loanVis === TRUE || loanVis === FALSE;
+    const lv = sql`lv AS MATERIALIZED (
+      SELECT v.loan_id, v.county_code, v.institution_id, (${loanVis}) AS vis
+        FROM (SELECT DISTINCT loan_id, county_code, institution_id FROM lq) v)`;
+    const lp = constantVis
+      ? sql`lp AS (SELECT lq.*, ${loanVis} AS vis FROM lq WHERE ${ownBook(ctx, loanVis)})`
+      : sql`lp AS (
+      SELECT lq.*, lv.vis FROM lq JOIN lv ON lv.loan_id = lq.loan_id AND lv.county_code = lq.county_code AND lv.institution_id = lq.institution_id
+       WHERE ${ownBook(ctx, raw('lv.vis'))})`;
     // The combined model as of the date: the same rule as combinedModelSql / inForceOn
     // (services/packages): LINKED policies over their period, guarantees over their
     // period until released.
-    const lk = sql`lk AS (
-      SELECT cl.loan_id, dd.d,
-             bool_or(ip.id IS NOT NULL AND ip.starts_on <= dd.d AND ip.ends_on >= dd.d) AS insured,
-             bool_or(g.id IS NOT NULL AND g.starts_on <= dd.d AND g.ends_on >= dd.d AND (g.released_on IS NULL OR g.released_on > dd.d)) AS guaranteed
-        FROM contract_link cl CROSS JOIN dd
+    const lk = raw(`lk AS (
+      SELECT lp.loan_id, lp.d,
+             bool_or(ip.id IS NOT NULL AND ip.starts_on <= lp.d AND ip.ends_on >= lp.d) AS insured,
+             bool_or(g.id IS NOT NULL AND g.starts_on <= lp.d AND g.ends_on >= lp.d AND (g.released_on IS NULL OR g.released_on > lp.d)) AS guaranteed
+        FROM lp JOIN contract_link cl ON cl.loan_id = lp.loan_id AND cl.status = 'LINKED'
         LEFT JOIN insurance_policy ip ON ip.id = cl.policy_id
         LEFT JOIN guarantee_contract g ON g.id = cl.guarantee_id
-       WHERE cl.status = 'LINKED' AND cl.loan_id IN (SELECT loan_id FROM lp)
-       GROUP BY cl.loan_id, dd.d)`;
-    const md = sql`md AS (
-      SELECT m.loan_id, dd.d,
-             bool_or(m.kind IN ('EPIDEMIC_DEFERRAL', 'DISASTER_DEFERRAL') AND m.new_matures_on >= dd.d) AS deferred,
-             bool_or(m.effective_on > (dd.d - interval '12 months')::date) AS modified,
-             bool_or(m.classification_relief AND m.new_matures_on >= dd.d) AS relief
-        FROM loan_modification m JOIN dd ON m.effective_on <= dd.d
-       WHERE m.loan_id IN (SELECT loan_id FROM lp)
-       GROUP BY m.loan_id, dd.d)`;
+       GROUP BY lp.loan_id, lp.d)`);
+    const md = raw(`md AS (
+      SELECT lp.loan_id, lp.d,
+             bool_or(m.kind IN ('EPIDEMIC_DEFERRAL', 'DISASTER_DEFERRAL') AND m.new_matures_on >= lp.d) AS deferred,
+             bool_or(m.effective_on > (lp.d - interval '12 months')::date) AS modified,
+             bool_or(m.classification_relief AND m.new_matures_on >= lp.d) AS relief
+        FROM lp JOIN loan_modification m ON m.loan_id = lp.loan_id AND m.effective_on <= lp.d
+       GROUP BY lp.loan_id, lp.d)`);
     const floor = (key: string) =>
       raw(`(SELECT pp.value FROM policy_parameter pp WHERE pp.key = '${key}' AND pp.valid_from <= dd.d AND (pp.valid_to IS NULL OR pp.valid_to > dd.d) ORDER BY pp.valid_from DESC LIMIT 1)`);
-    const fl = sql`fl AS (
+    // Materialized: four parameter lookups per date, not per position row.
+    const fl = sql`fl AS MATERIALIZED (
       SELECT dd.d, ${floor('classification.floor_days.special_mention')} AS sm, ${floor('classification.floor_days.substandard')} AS sub,
              ${floor('classification.floor_days.doubtful')} AS dbt, ${floor('classification.floor_days.loss')} AS loss
         FROM dd)`;
@@ -168,7 +182,7 @@ const loanPositions: Branch = {
     const grp = groupExpression(ctx, { county: 'lx.county_code', institution: 'lx.institution_id', product: 'lx.product', model: 'lx.model' });
     const models = ctx.filter.combinedModels === null ? TRUE : sql`lx.model = ANY(${`{${ctx.filter.combinedModels.join(',')}}`}::text[])`;
     return {
-      ctes: [lp, lk, md, fl, lx],
+      ctes: constantVis ? [lq, lp, lk, md, fl, lx] : [lq, lv, lp, lk, md, fl, lx],
       select: sql`SELECT lx.d, ${grp} AS grp, ${raw(BORROWER('lx'))} AS party, lx.vis, lx.received_at AS rcv,
                          lx.balance, lx.overdue_principal, lx.overdue_days, lx.class_rank, lx.floor_rank, lx.product,
                          lx.household_id IS NOT NULL AS household, lx.product IN ${raw(POVERTY_PRODUCTS)} AS poverty,
@@ -241,6 +255,9 @@ const householdRows: Branch = {
        WHERE st.status IN ('REGISTERED_POOR', 'LIFTED_OUT', 'MARGINAL')
          AND ${where(inCounties(ctx, 'st.county_code'), village, designated(ctx, 'dd.d', 'st.county_code'))})`;
     const ctes: Sql[] = [st, hs];
+    // The households the micro-credit and insurance lookups need: every one for the nation.
+    const ofHouseholds = (column: string) => (ctx.area.counties === null && ctx.area.subCountyCode === null ? TRUE : raw(`${column} IN (SELECT household_id FROM hid)`));
+    if (ctx.area.counties !== null || ctx.area.subCountyCode !== null) ctes.push(raw('hid AS MATERIALIZED (SELECT DISTINCT household_id FROM hs)'));
     const needs = (...names: string[]) => names.some((name) => measures.has(name));
     const positionVis = positionScope(ctx.principal, 'p');
     if (needs('reg_mc', 'marg_mc')) {
@@ -249,8 +266,7 @@ const householdRows: Branch = {
         SELECT p.month_end AS d, l.household_id, bool_or(${positionVis}) AS vis_any
           FROM loan_position p JOIN loan l ON l.id = p.loan_id
          WHERE p.is_latest AND p.month_end = ANY(${datesParam(ctx)}) AND p.balance > 0 AND l.product = 'POVERTY_MICROCREDIT'
-           AND l.household_id IN (SELECT household_id FROM hs)
-           AND ${where(OPEN_AT('l', 'p.month_end'), ofInstitution(ctx, 'l.institution_id'), ownBook(ctx, positionVis))}
+           AND ${where(ofHouseholds('l.household_id'), OPEN_AT('l', 'p.month_end'), ofInstitution(ctx, 'l.institution_id'), ownBook(ctx, positionVis))}
          GROUP BY 1, 2)`);
     }
     if (needs('reg_ever')) {
@@ -258,26 +274,37 @@ const householdRows: Branch = {
       ctes.push(sql`ev AS (
         SELECT dd.d, l.household_id, bool_or(${loanVis}) AS vis_any
           FROM loan l JOIN dd ON l.disbursed_on <= dd.d
-         WHERE l.product = 'POVERTY_MICROCREDIT' AND l.household_id IN (SELECT household_id FROM hs)
-           AND ${where(ofInstitution(ctx, 'l.institution_id'), ownBook(ctx, loanVis))}
+         WHERE l.product = 'POVERTY_MICROCREDIT'
+           AND ${where(ofHouseholds('l.household_id'), ofInstitution(ctx, 'l.institution_id'), ownBook(ctx, loanVis))}
          GROUP BY 1, 2)`);
     }
     if (needs('reg_ins')) {
       const policyVis = policyScope(ctx.principal, { id: 'ip.id', county: 'ip.county_code', institution: 'ip.institution_id' });
       const own = where(ofInstitution(ctx, 'ip.institution_id'), ownBook(ctx, policyVis));
+      const held = where(sql`ip.household_id IS NOT NULL`, ofHouseholds('ip.household_id'), own);
+      const listed = where(ofHouseholds('pih.household_id'), own);
       // Insured in the year to date: a policy (held, or on a group policy's list) whose
       // period overlaps 1 January … the date.
       ctes.push(sql`ins AS (
         SELECT dd.d, x.household_id, bool_or(x.vis) AS vis_any
           FROM dd JOIN (
                 SELECT ip.household_id, ip.starts_on, ip.ends_on, (${policyVis}) AS vis
-                  FROM insurance_policy ip WHERE ip.household_id IN (SELECT household_id FROM hs) AND ${own}
+                  FROM insurance_policy ip WHERE ${held}
                 UNION ALL
                 SELECT pih.household_id, ip.starts_on, ip.ends_on, (${policyVis}) AS vis
                   FROM policy_insured_household pih JOIN insurance_policy ip ON ip.id = pih.policy_id
-                 WHERE pih.household_id IN (SELECT household_id FROM hs) AND ${own}
+                 WHERE ${listed}
                ) x ON x.starts_on <= dd.d AND x.ends_on >= ${raw(JAN1('dd.d'))}
          GROUP BY 1, 2)`);
+    }
+    // Visibility depends on the household, not the date: decided once per household
+    // (row-scope.ts), unless it is the same for every row (nation-wide roles, analysts).
+    const householdVis = householdScope(ctx.principal, 'h');
+    const constantVis = householdVis === TRUE || householdVis === FALSE;
+    if (!constantVis) {
+      ctes.push(sql`hv AS MATERIALIZED (
+        SELECT h.id AS household_id, (${householdVis}) AS vis
+          FROM household h WHERE h.id IN (SELECT household_id FROM hs))`);
     }
     const join = (cte: string, present: boolean) =>
       present
@@ -289,10 +316,10 @@ const householdRows: Branch = {
     const grp = groupExpression(ctx, { county: 'hs.county_code' });
     return {
       ctes,
-      select: sql`SELECT hs.d, ${grp} AS grp, 'h' || hs.household_id AS party, (${householdScope(ctx.principal, 'h')}) AS vis, hs.received_at AS rcv,
+      select: sql`SELECT hs.d, ${grp} AS grp, 'h' || hs.household_id AS party, ${constantVis ? householdVis : raw('hv.vis')} AS vis, hs.received_at AS rcv,
                          hs.status IN ('REGISTERED_POOR', 'LIFTED_OUT') AS registered, hs.status = 'MARGINAL' AS marginal,
                          ${mc.has} AS mc, ${mc.vis} AS mc_vis, ${ev.has} AS ev, ${ev.vis} AS ev_vis, ${ins.has} AS ins, ${ins.vis} AS ins_vis
-                    FROM hs JOIN household h ON h.id = hs.household_id ${mc.on} ${ev.on} ${ins.on}`,
+                    FROM hs ${constantVis ? raw('') : raw('JOIN hv ON hv.household_id = hs.household_id')} ${mc.on} ${ev.on} ${ins.on}`,
     };
   },
 };
@@ -303,6 +330,7 @@ export const HOUSEHOLDS: Family = {
   groupings: GEO,
   branches: [householdRows],
   positionMeasures: ['reg_mc', 'marg_mc'],
+  onePartyRow: true,
   measures: [
     { name: 'reg', branch: 'hh', kind: 'COUNT_PARTIES', cond: 'registered', scale: 0 },
     { name: 'reg_mc', branch: 'hh', kind: 'COUNT_PARTIES', cond: 'registered AND mc', visible: 'vis AND mc_vis', scale: 0 },
@@ -558,6 +586,7 @@ export const SERVICES: Family = {
   groupings: GEO,
   branches: [villages],
   positionMeasures: [],
+  onePartyRow: true,
   measures: [
     { name: 'villages', branch: 'vc', kind: 'COUNT_ROWS', cond: 'true', scale: 0 },
     { name: 'covered', branch: 'vc', kind: 'COUNT_ROWS', cond: 'covered', scale: 0 },

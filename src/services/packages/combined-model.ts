@@ -56,10 +56,12 @@ export function combinedModelSql(loanIdColumn: string, on: string | null): Sql {
     on === null
       ? raw('true')
       : sql`g_m.starts_on <= ${on}::date AND g_m.ends_on >= ${on}::date AND (g_m.released_on IS NULL OR g_m.released_on > ${on}::date)`;
-  const insured = sql`EXISTS (SELECT 1 FROM contract_link cl_m JOIN insurance_policy ip_m ON ip_m.id = cl_m.policy_id
-                               WHERE cl_m.loan_id = ${loanId} AND cl_m.status = 'LINKED' AND ${policyInForce})`;
-  const guaranteed = sql`EXISTS (SELECT 1 FROM contract_link cl_m JOIN guarantee_contract g_m ON g_m.id = cl_m.guarantee_id
-                                  WHERE cl_m.loan_id = ${loanId} AND cl_m.status = 'LINKED' AND ${guaranteeInForce})`;
+  // Uncorrelated IN subqueries: over many loans the planner hashes each once (a LINKED
+  // link always names its loan, so the lists hold no NULL).
+  const insured = sql`${loanId} IN (SELECT cl_m.loan_id FROM contract_link cl_m JOIN insurance_policy ip_m ON ip_m.id = cl_m.policy_id
+                                     WHERE cl_m.status = 'LINKED' AND ${policyInForce})`;
+  const guaranteed = sql`${loanId} IN (SELECT cl_m.loan_id FROM contract_link cl_m JOIN guarantee_contract g_m ON g_m.id = cl_m.guarantee_id
+                                        WHERE cl_m.status = 'LINKED' AND ${guaranteeInForce})`;
   return sql`(CASE WHEN ${insured} THEN (CASE WHEN ${guaranteed} THEN 'BANK_INSURANCE_GUARANTEE' ELSE 'LOAN_INSURANCE' END)
                    WHEN ${guaranteed} THEN 'LOAN_GUARANTEE' ELSE 'LOAN_ONLY' END)`;
 }
