@@ -196,6 +196,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     await apollo.stop();
   });
 
+  // Fastify's own refusals (malformed or empty JSON, an unsupported content type, a body
+  // over the limit) answer in the GraphQL error shape with a stable code, like the rest.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+    request.log.error({ err: error, errorId: request.id }, 'internal error');
+    return reply.code(500).send({ errors: [{ message: new InternalError(request.id).message, extensions: { code: 'INTERNAL', errorId: request.id } }] });
+  });
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');

@@ -126,6 +126,8 @@ export interface ErrorLog {
 
 /** Apollo Server's codes for requests that are not valid GraphQL for this schema. */
 const INVALID_REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+/** Messages of errors that graphql-js and Apollo raise about the request without a code. */
+const REQUEST_MESSAGES = /^(Schema is not configured to execute \w+ operation|provided sha does not match query)/;
 /** Protocol signals of automatic persisted queries that clients act on: kept as they are. */
 const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
@@ -212,8 +214,9 @@ export function createFormatError(log: ErrorLog) {
       return { message: formatted.message, extensions: { code } };
     }
     // Errors graphql-js or Apollo raised about the request itself (syntax, unknown
-    // fields, variable coercion) describe only the request: safe to return.
-    if (code !== undefined && INVALID_REQUEST_CODES.has(code) && original instanceof GraphQLError) {
+    // fields, variable coercion, an operation type the schema lacks, a persisted-query
+    // hash that does not match its text) describe only the request: safe to return.
+    if (original instanceof GraphQLError && ((code !== undefined && INVALID_REQUEST_CODES.has(code)) || (original.extensions?.code === undefined && REQUEST_MESSAGES.test(original.message)))) {
       return { message: redactIdNumbers(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
     }
     const errorId = randomUUID();

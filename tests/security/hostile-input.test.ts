@@ -631,16 +631,28 @@ function rs256(claims: Record<string, unknown>): string {
 
 // ---------------------------------------------------------------------------------------
 
-/**
- * A wrong code found by this suite and reported to the lead: no data leaks (the message
- * is masked) but a client can make the hub log an internal error at will. The test
- * states the right behaviour and is marked `failing`: once fixed, Jest reports it, and
- * the `.failing` goes.
- */
-describe('known defects (reported)', () => {
-  test.failing('a persisted-query hash that does not match the text sent with it is BAD_USER_INPUT, not INTERNAL (Apollo raises it without a code)', async () => {
+describe('errors graphql-js, Apollo and Fastify raise about the request itself', () => {
+  test('a persisted-query hash that does not match the text sent with it is BAD_USER_INPUT, not INTERNAL', async () => {
     const mismatch = await sec.gql('bankA', '{ __typename }', {}, { extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } });
     expect([mismatch.status, codesOf(mismatch)]).toEqual([400, ['BAD_USER_INPUT']]);
+  });
+
+  test('a subscription over HTTP (the schema has none) is BAD_USER_INPUT, not INTERNAL', async () => {
+    const subscription = await sec.gql('bankA', 'subscription { __typename }');
+    expect(codesOf(subscription)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  test('malformed or empty JSON, an unsupported content type and an oversized body carry a stable code', async () => {
+    const cases: Array<[string, string, number]> = [
+      ['application/json', '{"query": ', 400],
+      ['application/json', '', 400],
+      ['application/x-www-form-urlencoded', 'query=%7B__typename%7D', 415],
+      ['application/json', JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1_100_000) } }), 413],
+    ];
+    for (const [contentType, body, status] of cases) {
+      const response = await sec.client.raw({ headers: { 'content-type': contentType, ...sec.client.authorization('bankA') }, body, as: 'bankA' });
+      expect([contentType, status, response.status, codesOf(response)]).toEqual([contentType, status, status, ['BAD_USER_INPUT']]);
+    }
   });
 });
 
