@@ -1,0 +1,225 @@
+/**
+ * The early-warning rule registry: each rule kind implemented once, as one set-based SQL
+ * statement over the reported rows, evaluated for an as-of date with the parameters of
+ * one rule version. Policy values (floors, caps, payment days) are read from
+ * `policy_parameter` in force on the date that matters, never from constants here.
+ *
+ * Every statement binds the same five values through the `p` row, so that each rule can
+ * use what it needs: `p.as_of` (date), `p.threshold` (numeric), `p.window_days` (int),
+ * `p.min_denominator` (int), `p.params` (jsonb). Each returns the columns of
+ * {@link AlertCondition} (snake case).
+ */
+import { AlertRuleKind, Severity } from '../../entities/enums';
+
+/** Parameters of one rule version, as stored in `alert_rule_version`. */
+export interface RuleVersionParams {
+  threshold: string | null;
+  windowDays: number | null;
+  minDenominator: number | null;
+  params: Record<string, unknown> | null;
+}
+
+/** One condition a rule found: what the alert will say. */
+export interface AlertCondition {
+  fingerprint: string;
+  subjectType: string;
+  subjectId: string;
+  countyCode: string | null;
+  /** Set when the condition concerns one institution's records: the alert goes to it. */
+  institutionId: string | null;
+  observed: string | null;
+  threshold: string | null;
+  message: string;
+}
+
+export interface RuleDefinition {
+  kind: AlertRuleKind;
+  name: string;
+  /** Version 1 as `seedDefaultRules` inserts it. */
+  defaults: RuleVersionParams & { severity: Severity };
+  /** The body after `with p as (…)`; may add further CTEs with `, name as (…)`. */
+  body: string;
+}
+
+/** The value of a policy parameter in force on `dateExpr` (trusted SQL text), or null. */
+function param(key: string, dateExpr: string): string {
+  return `(select pp.value from policy_parameter pp where pp.key = '${key}' and pp.valid_from <= ${dateExpr}
+     and (pp.valid_to is null or pp.valid_to > ${dateExpr}) order by pp.valid_from desc limit 1)`;
+}
+
+/**
+ * The latest reported position (current version) of each loan in the month ending at
+ * the as-of date: positions from (as-of − 1 month, as-of], so a loan closed earlier, whose
+ * last position is older, no longer counts.
+ */
+const LATEST_POSITIONS = `
+  , pos as (
+    select distinct on (lp.loan_id) lp.*
+      from loan_position lp cross join p
+     where lp.is_latest and lp.month_end <= p.as_of and lp.month_end > p.as_of - interval '1 month'
+     order by lp.loan_id, lp.month_end desc)`;
+
+/** A loan counts for the term rules when outstanding at the as-of date or disbursed within the window. */
+const LOAN_IN_WINDOW = `l.disbursed_on <= p.as_of
+   and ((l.closed_on is null or l.closed_on > p.as_of) or l.disbursed_on > p.as_of - coalesce(p.window_days, 365))`;
+
+const CLASS_RANK = (col: string): string =>
+  `(case ${col} when 'NORMAL' then 0 when 'SPECIAL_MENTION' then 1 when 'SUBSTANDARD' then 2 when 'DOUBTFUL' then 3 when 'LOSS' then 4 end)`;
+
+export const RULES: readonly RuleDefinition[] = [
+  {
+    kind: AlertRuleKind.CLASS_BETTER_THAN_FLOOR,
+    name: 'Reported class better than the overdue-day floor',
+    defaults: { severity: Severity.HIGH, threshold: null, windowDays: null, minDenominator: null, params: null },
+    // Floors are read at the position's month end. Loans under a modification with
+    // classification relief in force (2020 epidemic / flood deferrals) are exempt.
+    body: `${LATEST_POSITIONS}
+  , floors as (
+    select pos.*,
+           ${param('classification.floor_days.special_mention', 'pos.month_end')} as d1,
+           ${param('classification.floor_days.substandard', 'pos.month_end')} as d2,
+           ${param('classification.floor_days.doubtful', 'pos.month_end')} as d3,
+           ${param('classification.floor_days.loss', 'pos.month_end')} as d4
+      from pos where pos.overdue_days > 0)
+  , ranked as (
+    select f.*, ${CLASS_RANK('f.five_class')} as reported_rank,
+           case when f.overdue_days >= f.d4 then 4 when f.overdue_days >= f.d3 then 3
+                when f.overdue_days >= f.d2 then 2 when f.overdue_days >= f.d1 then 1 else 0 end as floor_rank
+      from floors f)
+  select 'loan:' || r.loan_id as fingerprint, 'LOAN' as subject_type, r.loan_id::text as subject_id,
+         r.county_code, r.institution_id::text as institution_id,
+         r.overdue_days::numeric as observed,
+         (case r.reported_rank + 1 when 1 then r.d1 when 2 then r.d2 when 3 then r.d3 else r.d4 end) as threshold,
+         'Loan ' || l.ref || ' is ' || r.overdue_days || ' days overdue at ' || r.month_end || ' but reported '
+           || r.five_class || ', better than its floor '
+           || (array['NORMAL','SPECIAL_MENTION','SUBSTANDARD','DOUBTFUL','LOSS'])[r.floor_rank + 1] as message
+    from ranked r join loan l on l.id = r.loan_id
+   where r.reported_rank < r.floor_rank
+     and not exists (select 1 from loan_modification m
+                      where m.loan_id = r.loan_id and m.classification_relief
+                        and m.effective_on <= r.month_end and m.new_matures_on >= r.month_end)`,
+  },
+  {
+    kind: AlertRuleKind.MICROCREDIT_TERMS_OUTSIDE_CAPS,
+    name: 'Micro-credit amount or term above the caps in force at disbursement',
+    defaults: { severity: Severity.MEDIUM, threshold: null, windowDays: 365, minDenominator: null, params: null },
+    body: `
+  , caps as (
+    select l.*, ${param('microcredit.max_amount', 'l.disbursed_on')} as max_amount,
+           ${param('microcredit.max_term_months', 'l.disbursed_on')} as max_term
+      from loan l cross join p
+     where l.product = 'POVERTY_MICROCREDIT' and ${LOAN_IN_WINDOW})
+  , terms as (
+    select c.*, (extract(year from age(c.matures_on, c.disbursed_on)) * 12 + extract(month from age(c.matures_on, c.disbursed_on))
+                 + case when extract(day from age(c.matures_on, c.disbursed_on)) > 0 then 1 else 0 end)::numeric as term_months
+      from caps c)
+  select 'loan:' || t.id as fingerprint, 'LOAN' as subject_type, t.id::text as subject_id, t.county_code,
+         t.institution_id::text as institution_id,
+         case when t.principal > t.max_amount then t.principal else t.term_months end as observed,
+         case when t.principal > t.max_amount then t.max_amount else t.max_term end as threshold,
+         'Micro-credit ' || t.ref || ' disbursed ' || t.disbursed_on || ': '
+           || concat_ws('; ',
+                case when t.principal > t.max_amount then 'amount ' || t.principal || ' above cap ' || t.max_amount end,
+                case when t.term_months > t.max_term then 'term ' || t.term_months || ' months above cap ' || t.max_term end) as message
+    from terms t
+   where t.principal > t.max_amount or t.term_months > t.max_term`,
+  },
+  {
+    kind: AlertRuleKind.MICROCREDIT_OVERDUE_RATIO,
+    name: 'County micro-credit overdue ratio above threshold',
+    defaults: { severity: Severity.HIGH, threshold: '0.02', windowDays: null, minDenominator: 30, params: null },
+    // Denominator: micro-credit balance; the minimum denominator counts loans outstanding.
+    body: `${LATEST_POSITIONS}
+  , county as (
+    select pos.county_code, sum(pos.overdue_principal) as overdue, sum(pos.balance) as balance, count(*) as loans
+      from pos join loan l on l.id = pos.loan_id
+     where l.product = 'POVERTY_MICROCREDIT'
+     group by pos.county_code)
+  select 'county:' || c.county_code as fingerprint, 'COUNTY' as subject_type, c.county_code as subject_id, c.county_code,
+         null::text as institution_id, round(c.overdue / c.balance, 6) as observed, p.threshold as threshold,
+         'Micro-credit overdue ratio ' || round(c.overdue / c.balance * 100, 2) || ' % (' || c.overdue || ' of ' || c.balance
+           || ' yuan, ' || c.loans || ' loans) above ' || round(p.threshold * 100, 2) || ' %' as message
+    from county c cross join p
+   where c.balance > 0 and c.loans >= coalesce(p.min_denominator, 0) and c.overdue / c.balance > p.threshold`,
+  },
+  {
+    kind: AlertRuleKind.HOUSEHOLD_LOAN_TO_ENTERPRISE_ACCOUNT,
+    name: 'Household micro-credit paid to an enterprise account (户贷企用)',
+    // params.products (default ["POVERTY_MICROCREDIT"]) widens it to other household loans.
+    defaults: { severity: Severity.HIGH, threshold: null, windowDays: 365, minDenominator: null, params: null },
+    body: `
+  select 'loan:' || l.id as fingerprint, 'LOAN' as subject_type, l.id::text as subject_id, l.county_code,
+         l.institution_id::text as institution_id, l.principal as observed, null::numeric as threshold,
+         'Household loan ' || l.ref || ' (' || l.product || ', ' || l.principal || ' yuan) paid to a(n) '
+           || l.paid_to_account || ' account' as message
+    from loan l cross join p
+   where l.borrower_kind = 'HOUSEHOLD' and l.paid_to_account in ('ENTERPRISE', 'COOPERATIVE')
+     and l.product = any (case when p.params ? 'products' then array(select jsonb_array_elements_text(p.params -> 'products'))
+                              else array['POVERTY_MICROCREDIT'] end)
+     and ${LOAN_IN_WINDOW}`,
+  },
+  {
+    kind: AlertRuleKind.GUARANTEE_FEE_ABOVE_CAP,
+    name: 'Guarantee fee rate above the cap',
+    defaults: { severity: Severity.MEDIUM, threshold: null, windowDays: null, minDenominator: null, params: null },
+    // The cap in force at the start; contracts older than the parameter take its first version.
+    body: `
+  , g as (
+    select gc.*, coalesce(${param('guarantee.max_fee_rate', 'gc.starts_on')},
+             (select pp.value from policy_parameter pp where pp.key = 'guarantee.max_fee_rate' order by pp.valid_from limit 1)) as cap
+      from guarantee_contract gc cross join p
+     where gc.starts_on <= p.as_of and gc.ends_on > p.as_of and (gc.released_on is null or gc.released_on > p.as_of))
+  select 'guarantee:' || g.id as fingerprint, 'GUARANTEE' as subject_type, g.id::text as subject_id, g.county_code,
+         g.institution_id::text as institution_id, g.fee_rate as observed, g.cap as threshold,
+         'Guarantee ' || g.ref || ' charges ' || round(g.fee_rate * 100, 3) || ' % a year, above the cap of '
+           || round(g.cap * 100, 3) || ' %' as message
+    from g where g.fee_rate > g.cap`,
+  },
+  {
+    kind: AlertRuleKind.CLAIM_UNPAID_AFTER_AGREEMENT,
+    name: 'Insurance claim unpaid after agreement',
+    defaults: { severity: Severity.MEDIUM, threshold: null, windowDays: null, minDenominator: null, params: null },
+    // Threshold (days) when the version sets one, else insurance.claim_payment_days at agreement.
+    body: `
+  , c as (
+    select cl.*, (p.as_of - cl.agreed_on) as days, coalesce(p.threshold, ${param('insurance.claim_payment_days', 'cl.agreed_on')}) as allowed
+      from claim cl cross join p
+     where cl.agreed_on is not null and cl.agreed_on <= p.as_of and (cl.paid_on is null or cl.paid_on > p.as_of))
+  select 'claim:' || c.id as fingerprint, 'CLAIM' as subject_type, c.id::text as subject_id, c.county_code,
+         c.institution_id::text as institution_id, c.days::numeric as observed, c.allowed as threshold,
+         'Claim ' || c.ref || ' agreed ' || c.agreed_on || ' (' || coalesce(c.agreed_amount::text, '?') || ' yuan) unpaid after '
+           || c.days || ' days; allowed ' || c.allowed as message
+    from c where c.days > c.allowed`,
+  },
+  {
+    kind: AlertRuleKind.SERVICE_POINT_DORMANT,
+    name: 'Service point without transactions',
+    defaults: { severity: Severity.LOW, threshold: null, windowDays: null, minDenominator: null, params: { months: 3 } },
+    // Dormant: open for the whole window of params.months months ending at the as-of month
+    // and no month in it with transactions.
+    body: `
+  , w as (select p.as_of, coalesce((p.params ->> 'months')::int, 3) as months from p)
+  select 'service_point:' || sp.id as fingerprint, 'SERVICE_POINT' as subject_type, sp.id::text as subject_id, sp.county_code,
+         sp.institution_id::text as institution_id, 0::numeric as observed, w.months::numeric as threshold,
+         sp.kind || ' ' || sp.ref || ' (' || sp.name || ') without transactions for ' || w.months || ' months to ' || w.as_of as message
+    from service_point sp cross join w
+   where sp.opened_on <= w.as_of - make_interval(months => w.months)
+     and (sp.closed_on is null or sp.closed_on > w.as_of)
+     and not exists (select 1 from service_point_activity a
+                      where a.service_point_id = sp.id and a.transactions > 0
+                        and a.month <= w.as_of and a.month > w.as_of - make_interval(months => w.months))`,
+  },
+];
+
+export function ruleDefinition(kind: AlertRuleKind): RuleDefinition | undefined {
+  return RULES.find((rule) => rule.kind === kind);
+}
+
+/** The full statement of a rule and its bindings ($1 as-of … $5 params). */
+export function ruleStatement(rule: RuleDefinition, version: RuleVersionParams, asOf: string): { text: string; values: unknown[] } {
+  return {
+    text: `with p as (select $1::date as as_of, $2::numeric as threshold, $3::int as window_days, $4::int as min_denominator, $5::jsonb as params)
+${rule.body}`,
+    values: [asOf, version.threshold, version.windowDays, version.minDenominator, version.params === null ? null : JSON.stringify(version.params)],
+  };
+}
