@@ -15,17 +15,10 @@ import {
   INDICATORS,
   IndicatorBook,
   IndicatorKey,
-  type AreaSpec,
   type Breakdown,
   type IndicatorDefinition,
   type IndicatorSet,
 } from '../services/indicators';
-
-/** `{ code }` or `{ nation: true }` as the service takes it; the service rejects anything else. */
-function areaSpec(area: AreaInput): AreaSpec {
-  if (area.nation === true && (area.code === null || area.code === undefined)) return { nation: true };
-  return { code: area.code ?? '', ...(area.nation ? { nation: true as const } : {}) } as AreaSpec;
-}
 
 @Resolver()
 export class IndicatorResolver {
@@ -40,7 +33,7 @@ export class IndicatorResolver {
     @Arg('book', () => IndicatorBook, { nullable: true, defaultValue: IndicatorBook.MARKET }) book: IndicatorBook,
     @Ctx() ctx: Context,
   ): Promise<IndicatorSet> {
-    return computeIndicators(ctx, { area: areaSpec(area), asOf, compareWith, book });
+    return computeIndicators(ctx, { area: { code: area.code, nation: area.nation }, asOf, compareWith, book });
   }
 
   @Query(() => BreakdownType, { description: 'One indicator by county, prefecture, province, institution, product, combined model or month. Also as CSV: GET /export/breakdown.csv.' })
@@ -54,7 +47,7 @@ export class IndicatorResolver {
     @Arg('book', () => IndicatorBook, { nullable: true, defaultValue: IndicatorBook.MARKET }) book: IndicatorBook,
     @Ctx() ctx: Context,
   ): Promise<Breakdown> {
-    return computeBreakdown(ctx, { metric, groupBy, area: areaSpec(area), asOf, compareWith, filter: filter ?? null, book });
+    return computeBreakdown(ctx, { metric, groupBy, area: { code: area.code, nation: area.nation }, asOf, compareWith, filter: filter ?? null, book });
   }
 
   @Query(() => [IndicatorDefinitionType], { description: 'The indicators, their units and how each may be grouped and filtered.' })

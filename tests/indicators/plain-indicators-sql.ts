@@ -20,8 +20,9 @@ hh AS (
                     AND (l.closure IS NULL OR l.closed_on > d.d)) AS has_mc,
          EXISTS (SELECT 1 FROM loan l WHERE l.household_id = st.household_id AND l.product = 'POVERTY_MICROCREDIT' AND l.disbursed_on <= d.d) AS ever_mc,
          EXISTS (SELECT 1 FROM insurance_policy ip
-                  WHERE (ip.household_id = st.household_id OR ip.id IN (SELECT policy_id FROM policy_insured_household WHERE household_id = st.household_id))
-                    AND ip.starts_on <= d.d AND ip.ends_on >= d.jan1) AS insured
+                  WHERE ip.household_id = st.household_id AND ip.starts_on <= d.d AND ip.ends_on >= d.jan1)
+           OR EXISTS (SELECT 1 FROM policy_insured_household pih JOIN insurance_policy ip ON ip.id = pih.policy_id
+                       WHERE pih.household_id = st.household_id AND ip.starts_on <= d.d AND ip.ends_on >= d.jan1) AS insured
     FROM st, d WHERE st.county_code IN (SELECT code FROM inarea)
 ),
 pos AS (

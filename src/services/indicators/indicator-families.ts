@@ -118,7 +118,12 @@ const loanPositions: Branch = {
     modified: 'boolean',
     relief: 'boolean',
   },
-  build(ctx) {
+  build(ctx, measures) {
+    // What the measures (and the grouping or filter) need beyond the positions themselves.
+    const needsModel =
+      ['pkg_loans', 'pkg_bal', 'pkg_hh', 'bal_pov_g'].some((m) => measures.has(m)) || ctx.groupBy === GroupBy.COMBINED_MODEL || ctx.filter.combinedModels !== null;
+    const needsModifications = ['def_pov', 'mod_pov', 'und_pov'].some((m) => measures.has(m));
+    const needsFloors = measures.has('und_pov');
     const lq = sql`lq AS (
       SELECT p.month_end AS d, p.loan_id, p.county_code, p.institution_id, p.balance, p.overdue_principal, p.overdue_days,
              p.five_class, p.received_at, l.product, l.household_id, l.enterprise_id
@@ -170,19 +175,28 @@ const loanPositions: Branch = {
         FROM dd)`;
     const lx = raw(`lx AS (
       SELECT lp.*,
-             CASE WHEN lk.insured AND lk.guaranteed THEN 'BANK_INSURANCE_GUARANTEE' WHEN lk.insured THEN 'LOAN_INSURANCE'
-                  WHEN lk.guaranteed THEN 'LOAN_GUARANTEE' ELSE 'LOAN_ONLY' END AS model,
-             COALESCE(md.deferred, false) AS deferred, COALESCE(md.modified, false) AS modified, COALESCE(md.relief, false) AS relief,
+             ${
+               needsModel
+                 ? `CASE WHEN lk.insured AND lk.guaranteed THEN 'BANK_INSURANCE_GUARANTEE' WHEN lk.insured THEN 'LOAN_INSURANCE'
+                  WHEN lk.guaranteed THEN 'LOAN_GUARANTEE' ELSE 'LOAN_ONLY' END`
+                 : 'NULL::text'
+             } AS model,
+             ${needsModifications ? 'COALESCE(md.deferred, false) AS deferred, COALESCE(md.modified, false) AS modified, COALESCE(md.relief, false) AS relief' : 'false AS deferred, false AS modified, false AS relief'},
              CASE lp.five_class WHEN 'NORMAL' THEN 0 WHEN 'SPECIAL_MENTION' THEN 1 WHEN 'SUBSTANDARD' THEN 2 WHEN 'DOUBTFUL' THEN 3 ELSE 4 END AS class_rank,
-             CASE WHEN lp.overdue_days >= fl.loss THEN 4 WHEN lp.overdue_days >= fl.dbt THEN 3 WHEN lp.overdue_days >= fl.sub THEN 2
-                  WHEN lp.overdue_days >= fl.sm THEN 1 ELSE 0 END AS floor_rank
-        FROM lp JOIN fl ON fl.d = lp.d
-        LEFT JOIN lk ON lk.loan_id = lp.loan_id AND lk.d = lp.d
-        LEFT JOIN md ON md.loan_id = lp.loan_id AND md.d = lp.d)`);
+             ${
+               needsFloors
+                 ? `CASE WHEN lp.overdue_days >= fl.loss THEN 4 WHEN lp.overdue_days >= fl.dbt THEN 3 WHEN lp.overdue_days >= fl.sub THEN 2
+                  WHEN lp.overdue_days >= fl.sm THEN 1 ELSE 0 END`
+                 : '0'
+             } AS floor_rank
+        FROM lp
+        ${needsFloors ? 'JOIN fl ON fl.d = lp.d' : ''}
+        ${needsModel ? 'LEFT JOIN lk ON lk.loan_id = lp.loan_id AND lk.d = lp.d' : ''}
+        ${needsModifications ? 'LEFT JOIN md ON md.loan_id = lp.loan_id AND md.d = lp.d' : ''})`);
     const grp = groupExpression(ctx, { county: 'lx.county_code', institution: 'lx.institution_id', product: 'lx.product', model: 'lx.model' });
     const models = ctx.filter.combinedModels === null ? TRUE : sql`lx.model = ANY(${`{${ctx.filter.combinedModels.join(',')}}`}::text[])`;
     return {
-      ctes: constantVis ? [lq, lp, lk, md, fl, lx] : [lq, lv, lp, lk, md, fl, lx],
+      ctes: [lq, ...(constantVis ? [] : [lv]), lp, ...(needsModel ? [lk] : []), ...(needsModifications ? [md] : []), ...(needsFloors ? [fl] : []), lx],
       select: sql`SELECT lx.d, ${grp} AS grp, ${raw(BORROWER('lx'))} AS party, lx.vis, lx.received_at AS rcv,
                          lx.balance, lx.overdue_principal, lx.overdue_days, lx.class_rank, lx.floor_rank, lx.product,
                          lx.household_id IS NOT NULL AS household, lx.product IN ${raw(POVERTY_PRODUCTS)} AS poverty,

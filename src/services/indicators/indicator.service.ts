@@ -228,14 +228,14 @@ function checkFilter(definition: IndicatorDefinition, filter: IndicatorFilter | 
 }
 
 async function resolveArea(run: Run, principal: Readonly<Principal>, spec: AreaSpec): Promise<ResolvedArea> {
-  const nation = 'nation' in spec && spec.nation === true;
-  const code = 'code' in spec ? spec.code : undefined;
-  if (nation === (code !== undefined && code !== null)) {
+  const nation = spec.nation === true;
+  const code = spec.code ?? null;
+  if (nation === (code !== null) || (spec.nation !== undefined && spec.nation !== null && spec.nation !== true)) {
     throw badInput('area takes either { code } or { nation: true }', 'area');
   }
   const inScope = (candidate: string | null) =>
     principal.areaCodes.length === 0 || (candidate !== null && principal.areaCodes.some((prefix) => candidate.startsWith(prefix)));
-  if (nation || code === undefined || code === null) {
+  if (code === null) {
     if (!inScope(null)) throw forbidden('The nation is outside the caller’s area scope');
     return { code: null, name: '全国', level: 'NATION', counties: null, subCountyCode: null };
   }
@@ -290,12 +290,7 @@ async function snapshot<T>(em: EntityManager, work: (run: Run) => Promise<T>): P
     async (tem) => {
       const trx = tem.getTransactionContext();
       const connection = tem.getConnection();
-      const run: Run = async (query) => {
-        const t0 = Date.now();
-        const r = await connection.execute(query.text, [...query.params], 'all', trx);
-        if (process.env.IND_TIMING) console.error('SQL', Date.now() - t0, 'ms', query.text.slice(0, 60).replace(/\s+/g, ' '));
-        return r as never;
-      };
+      const run: Run = (query) => connection.execute(query.text, [...query.params], 'all', trx) as Promise<never>;
       return work(run);
     },
     { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },

@@ -124,8 +124,11 @@ export enum ChangeNullReason {
   NOT_APPLICABLE = 'NOT_APPLICABLE',
 }
 
-/** The area asked about: the nation, or a division by its code. */
-export type AreaSpec = { nation: true } | { code: string };
+/** The area asked about: exactly one of a division `code` or `nation: true`. */
+export interface AreaSpec {
+  code?: string | null;
+  nation?: boolean | null;
+}
 
 /** Narrows the rows of a breakdown; each metric accepts only the filters that apply to it. */
 export interface IndicatorFilter {
