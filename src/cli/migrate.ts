@@ -1,11 +1,11 @@
 /**
- * `npm run migrate` applies pending migrations to DATABASE_URL.
+ * `npm run migrate` applies pending migrations and the reference data to DATABASE_URL.
  * `npm run migrate -- create <name>` writes a new migration from the entity diff (developers only;
  * review it and commit it with its snapshot).
  */
 import { loadConfig } from '../config';
 import { createOrm } from '../db/orm';
-import { migrateUp } from '../db/migrate';
+import { prepareDatabase } from '../db/prepare';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,8 +21,9 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const applied = await migrateUp(config.databaseUrl);
-  console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
+  const prepared = await prepareDatabase(config.databaseUrl);
+  console.log(prepared.migrations.length ? `applied ${prepared.migrations.join(', ')}` : 'schema is up to date');
+  console.log(`reference data: ${prepared.areas} areas, ${prepared.designations} designations, ${prepared.parameters} policy parameters added`);
 }
 
 main().catch((error: unknown) => {
