@@ -19,6 +19,7 @@ export * from './finding.entity';
 export * from './audit-log.entity';
 export * from './record-version.entity';
 export * from './api-key.entity';
+export * from './change-event.entity';
 
 import { Area, AreaDesignation } from './area.entity';
 import { Institution } from './institution.entity';
@@ -39,6 +40,7 @@ import { Finding, RectificationStep } from './finding.entity';
 import { AuditLog } from './audit-log.entity';
 import { RecordVersion } from './record-version.entity';
 import { ApiKey, PersistedOperation, UsageCounter } from './api-key.entity';
+import { ChangeEvent, FeedConsumer } from './change-event.entity';
 
 /** Every entity, for MikroORM discovery. */
 export const ENTITIES = [
@@ -53,4 +55,5 @@ export const ENTITIES = [
   PolicyParameter, AlertRule, AlertRuleVersion, Alert, AlertEvent,
   Finding, RectificationStep, AuditLog, RecordVersion,
   ApiKey, UsageCounter, PersistedOperation,
+  ChangeEvent, FeedConsumer,
 ];

@@ -41,6 +41,7 @@ import {
 } from './ingestion.types';
 import { ItemRejection } from './item-rejection';
 import { payloadHash } from './payload-hash';
+import { recordChanges, type ChangeToRecord } from '../changes/change-feed';
 import { PolicyBook } from './policy-book';
 
 /** Everything a kind's `apply` may use: the open transaction and the batch's facts. */
@@ -178,6 +179,7 @@ export async function runBatch<TItem, TChecked>(
         throw new RollbackWith({ ...base, committed: false, replayed: false, counts: countOf(results), items: results });
       }
       const counts = countOf(results);
+      await recordChanges(client, changesOf(results), { institutionId, batchRowId: ctx.batch.rowId });
       audit.record({ action: 'INGEST_BATCH', operation: spec.kind, details: { batch: ctx.batch.rowId, items: items.length, ...counts } });
       return { ...base, committed: true, replayed: false, counts, items: results };
     });
@@ -327,6 +329,16 @@ function mergeReplay(results: ItemResult[], refs: ReadonlyArray<{ ref: string }>
       warnings: [],
     };
   });
+}
+
+/** What the batch changed, for the change feed: every landed item that wrote a record. */
+function changesOf(results: readonly ItemResult[]): ChangeToRecord[] {
+  const changes: ChangeToRecord[] = [];
+  for (const r of results) {
+    if (r.record === null || (r.status !== 'CREATED' && r.status !== 'UPDATED' && r.status !== 'PENDING_LINK')) continue;
+    changes.push({ recordType: r.record.type, recordId: r.record.id, action: r.status });
+  }
+  return changes;
 }
 
 function countOf(results: readonly ItemResult[]): ResultCounts {
