@@ -52,6 +52,11 @@ export interface Config {
   readonly demoSeed: number;
   /** LOG_LEVEL (pino levels); defaults to `warn` under test, `info` otherwise. */
   readonly logLevel: LogLevel;
+  /**
+   * TRIPOD_ALERT_SWEEP_MINUTES: minutes between the server's full early-warning sweeps
+   * (docs/early-warning.md); 0 turns the timer off. Default 60, and 0 under test.
+   */
+  readonly alertSweepMinutes: number;
 }
 
 /** Thrown by `loadConfig`; `issues` holds one line per invalid or missing setting. */
@@ -111,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const statementTimeoutMs = int('TRIPOD_STATEMENT_TIMEOUT_MS', 15000, 0, 2_147_483_647);
   const demoHouseholds = int('TRIPOD_DEMO_HOUSEHOLDS', 6000, 1, 10_000_000);
   const demoSeed = int('TRIPOD_DEMO_SEED', 20201231, 0, 2 ** 32 - 1);
+  const alertSweepMinutes = int('TRIPOD_ALERT_SWEEP_MINUTES', runtimeEnv === 'test' ? 0 : 60, 0, 7 * 24 * 60);
 
   const databaseUrl = get('DATABASE_URL');
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
@@ -173,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoHouseholds,
     demoSeed,
     logLevel,
+    alertSweepMinutes,
   });
 }
 

@@ -24,6 +24,7 @@ import { isConnectionFailure } from './schema';
 import { Pool } from 'pg';
 import { createServer, GRAPHQL_PATH } from './server';
 import { parseDevPrincipal, resolveDevPrincipal, type Principal } from './services/access';
+import { startAlertEvaluator, type AlertEvaluatorHandle } from './services/alerts';
 import { startChainer, type Chainer } from './services/audit';
 import { ensureDemoKeys } from './services/auth';
 import { seedDemo } from './services/demo';
@@ -42,6 +43,8 @@ interface Running {
   app?: FastifyInstance;
   auditPool?: Pool;
   chainer?: Chainer;
+  alertPool?: Pool;
+  alertEvaluator?: AlertEvaluatorHandle;
 }
 
 async function start(config: Config, limits: LimitsEnvironment, running: Running): Promise<void> {
@@ -93,6 +96,11 @@ async function start(config: Config, limits: LimitsEnvironment, running: Running
   running.auditPool.on('error', (error) => say(`audit chainer connection: ${describe(error)}`));
   running.chainer = startChainer(running.auditPool, { intervalMs: 1000, onError: (error) => say(`audit chainer: ${describe(error)}`) });
 
+  // Early warning: rules re-evaluated after each ingestion commit (LISTEN), and swept in full on a timer.
+  running.alertPool = new Pool({ connectionString: url, max: 2, application_name: 'tripod-alerts' });
+  running.alertPool.on('error', (error) => say(`alert evaluator connection: ${describe(error)}`));
+  running.alertEvaluator = startAlertEvaluator({ databaseUrl: url, pool: running.alertPool, sweepMinutes: config.alertSweepMinutes, log: say });
+
   let developmentPrincipal: Principal | null = null;
   let explorerHeaders: Record<string, string> | undefined;
   if (config.env === 'development') {
@@ -131,6 +139,8 @@ class StartError extends Error {}
 async function stop(running: Running): Promise<void> {
   await running.app?.close().catch((error: unknown) => say(`closing the server: ${describe(error)}`));
   await running.chainer?.stop().catch((error: unknown) => say(`stopping the audit chainer: ${describe(error)}`));
+  await running.alertEvaluator?.stop().catch((error: unknown) => say(`stopping the alert evaluator: ${describe(error)}`));
+  await running.alertPool?.end().catch(() => undefined);
   await running.auditPool?.end().catch(() => undefined);
   await running.orm?.close(true).catch((error: unknown) => say(`closing the database pool: ${describe(error)}`));
   await running.embedded?.stop().catch((error: unknown) => say(`stopping the embedded PostgreSQL: ${describe(error)}`));

@@ -16,6 +16,7 @@ import type { Config } from './config';
 import { pendingMigrations } from './db/migrate';
 import { RESOLVERS } from './resolvers';
 import { registerIndicatorExport } from './indicator-export';
+import { attachSubscriptionServer } from './subscription-server';
 import { createFormatError, createRequestContext, InternalError, recordPiiReads, UnauthenticatedError, type Context } from './schema';
 import type { Principal } from './services/access';
 import { AuthenticationError, createJwtVerifier, principalKey, resolvePrincipal } from './services/auth';
@@ -94,7 +95,10 @@ const READY_TIMEOUT_MS = 2000;
 /** Assembles the executable schema from the resolvers (no file is written; see `npm run schema:print`). */
 export function buildTripodSchema(): Promise<GraphQLSchema> {
   const [first, ...rest] = RESOLVERS;
-  return buildSchema({ resolvers: [first, ...rest], validate: false, emitSchemaFile: false });
+  // Every subscription brings its own `subscribe` (the change feed, src/resolvers/subscription.resolver.ts);
+  // type-graphql still insists on a PubSub, which is never used.
+  const pubSub = { publish: () => undefined, subscribe: () => { throw new Error('no PubSub: subscriptions use their own subscribe'); } };
+  return buildSchema({ resolvers: [first, ...rest], validate: false, emitSchemaFile: false, pubSub });
 }
 
 /** A resolver that answers every request with the same principal (tests, tools). */
@@ -169,8 +173,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   const formatError = createFormatError(app.log);
+  const schema = await buildTripodSchema();
   const apollo = new ApolloServer<Context>({
-    schema: await buildTripodSchema(),
+    schema,
     formatError: (formatted, error) => formatError(limitsFormatError(formatted, error), error),
     logger: app.log,
     csrfPrevention: true,
@@ -266,6 +271,22 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     resolvePrincipal: resolveCredentials,
     developmentPrincipal,
     rateLimit: { limiter: rateLimiter, limits: limitsEnv.limits },
+  });
+
+  // Subscriptions over WebSocket on the same path (docs/subscriptions.md). The credentials
+  // resolvers read only a request's headers, which is all a WebSocket connection has.
+  attachSubscriptionServer(app, {
+    orm,
+    schema,
+    services,
+    path: GRAPHQL_PATH,
+    resolvePrincipal: (headers) => resolveCredentials({ headers } as FastifyRequest),
+    developmentPrincipal,
+    limits: limitsEnv,
+    rateLimiter,
+    persisted,
+    introspection: config.env !== 'production',
+    formatError,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

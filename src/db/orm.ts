@@ -26,9 +26,17 @@ export function ormConfig(options: OrmOptions): Options {
     ignoreUndefinedInQuery: true,
     discovery: { warnWhenNoEntities: true, disableDynamicFileAccess: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
-    driverOptions: options.statementTimeoutMs
-      ? { connection: { statement_timeout: options.statementTimeoutMs } }
-      : undefined,
+    // Generic plans for statements with bound parameters: the loaders' named statements
+    // (`src/loaders/loader-kit.ts`) are then planned once per pooled connection instead
+    // of per request. PostgreSQL's own heuristic keeps re-planning them, because a
+    // generic plan over `unnest($1::bigint[])` looks costlier than one for the actual
+    // keys. MikroORM inlines its own values, so its statements are unaffected.
+    driverOptions: {
+      connection: {
+        options: '-c plan_cache_mode=force_generic_plan',
+        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      },
+    },
     migrations: {
       path: MIGRATIONS_PATH,
       pathTs: MIGRATIONS_PATH,

@@ -1,5 +1,6 @@
 import { pgArray, raw, sql } from '../db/sql';
 import { referenceScope } from '../services/access';
+import { cachedReferenceRows } from '../services/reference/reference-cache';
 import { columns, type AreaRow, type DesignationRow } from './rows';
 import { keyLoader, manyByOrdinal, objectLoader, oneByKey, selectRows, type LoaderScope, type Ordinal } from './loader-kit';
 
@@ -18,13 +19,16 @@ export interface DesignationsKey {
 export function createAreaLoaders(scope: LoaderScope) {
   const visible = referenceScope(scope.principal);
   return {
-    areaByCode: keyLoader<AreaRow | null>(async (codes) => {
-      const rows = await selectRows<AreaRow>(
-        scope,
-        sql`SELECT ${raw(columns.area('a'))} FROM area a WHERE a.code = ANY (${pgArray(codes)}::text[]) AND ${visible}`,
-      );
-      return oneByKey(codes, rows, (row) => row.code);
-    }),
+    // Public reference data, the same for every principal: served from the process cache.
+    areaByCode: keyLoader<AreaRow | null>((codes) =>
+      cachedReferenceRows(scope.em.getConnection(), 'areaByCode', codes, async (missing) => {
+        const rows = await selectRows<AreaRow>(
+          scope,
+          sql`SELECT ${raw(columns.area('a'))} FROM area a WHERE a.code = ANY (${pgArray(missing)}::text[]) AND ${visible}`,
+        );
+        return oneByKey(missing, rows, (row) => row.code);
+      }),
+    ),
 
     childrenByAreaCode: objectLoader<ChildrenKey, AreaRow[]>(
       async (keys) => {

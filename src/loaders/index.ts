@@ -3,10 +3,12 @@
  * (never at module level, where one tenant's rows could be served to another); each
  * issues one SQL statement per batch, scoped to the request's principal.
  */
+import { createAlertLoaders } from './alert.loaders';
 import { createAreaLoaders } from './area.loaders';
 import { createConnectionLoaders } from './connection.loaders';
 import { createAuditLogLoaders } from './audit-log.loaders';
 import { createConsentLoaders } from './consent.loaders';
+import { createDetailLoaders } from './detail.loaders';
 import { createEnterpriseLoaders } from './enterprise.loaders';
 import { createGuaranteeLoaders } from './guarantee.loaders';
 import { createHouseholdLoaders } from './household.loaders';
@@ -31,6 +33,8 @@ export function createLoaders(scope: LoaderScope) {
     ...createAuditLogLoaders(scope),
     ...createSurfaceLoaders(scope),
     ...createConnectionLoaders(scope),
+    ...createDetailLoaders(scope),
+    ...createAlertLoaders(scope),
   };
 }
 
@@ -43,12 +47,16 @@ export type { PositionAsOfKey } from './loan.loaders';
 export type { ConsentRow } from './consent.loaders';
 export * from './rows';
 export * from './surface-rows';
+export type { AlertEventRow } from './alert.loaders';
+export { MAX_ALERT_EVENTS } from './alert.loaders';
 export * from './contract.lists';
 export * from './party.lists';
 export type { ListRequest, NestedList, RootList } from './connection.loaders';
 export type { HouseholdModelsKey, LinkagesKey } from './surface.loaders';
 export { MAX_FINDING_STEPS } from './surface.loaders';
 export { MAX_STATUS_HISTORY } from './household.loaders';
+export { MAX_ACTIVITY_MONTHS, MAX_FUND_AGREEMENTS, MAX_FUND_MOVEMENTS, MAX_RECOVERIES } from './detail.loaders';
+export type { FundAgreementRow, FundMovementRow, RecoveryRow, ServicePointMonthRow } from './detail.loaders';
 export type { CompileContext, EntityList, FilterField, FilterFieldKind, FilterFields, FilterObject, ListOptions, ListSpec, OrderChoice, Range } from './list-kit';
 export { chinaToday, orderSignature, orderTerms } from './list-kit';
 export type { KeyType, PageRows, PageWindow, SortKey, SortTerm } from './page-kit';

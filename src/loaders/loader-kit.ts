@@ -13,9 +13,66 @@ export interface LoaderScope {
   principal: Readonly<Principal>;
 }
 
-/** Runs one statement and returns its rows as plain objects. */
-export function selectRows<R>(scope: LoaderScope, query: Sql): Promise<R[]> {
-  return scope.em.getConnection().execute<R[]>(query.text, [...query.params], 'all');
+/** What `selectRows` needs of a native node-postgres connection. */
+interface PgConnection {
+  query<R>(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
+interface KnexClient {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
+}
+
+/** A loader statement with `$n` placeholders, and the name it is prepared under. */
+interface Prepared {
+  readonly name: string | undefined;
+  readonly text: string;
+}
+
+/**
+ * Statement texts already seen, by their `?` text. The texts are the code's own (values
+ * are always bound), so their number is bounded by the shapes of the query surface;
+ * the cap only guards against a shape that varies with input (e.g. a filter tree), whose
+ * texts beyond it run unnamed.
+ */
+const prepared = new Map<string, Prepared>();
+const MAX_NAMED = 4000;
+
+function prepare(text: string, paramCount: number): Prepared | null {
+  const known = prepared.get(text);
+  if (known !== undefined) return known;
+  let n = 0;
+  const numbered = text.replace(/\?/g, () => `$${(n += 1)}`);
+  // A `?` that is not a placeholder would misnumber the parameters: run it as before.
+  if (n !== paramCount) return null;
+  const entry: Prepared = { name: prepared.size < MAX_NAMED ? `tq${prepared.size + 1}` : undefined, text: numbered };
+  if (entry.name !== undefined) prepared.set(text, entry);
+  return entry;
+}
+
+/**
+ * Runs one statement and returns its rows as plain objects.
+ *
+ * Outside a transaction the statement runs with bound parameters as a named (prepared)
+ * statement on a pooled node-postgres connection, so PostgreSQL parses and plans each
+ * statement shape once per connection instead of on every request (MikroORM's `execute`
+ * inlines the values and sends a simple query, re-planned every time: measured at
+ * 0.3–1.1 ms of planning per scoped statement against under 0.1 ms of execution). The
+ * hub's sessions use generic plans for them (`plan_cache_mode`, see `src/db/orm.ts`).
+ * Inside a transaction the statement must see that transaction's writes, so it runs on
+ * the transaction's connection through MikroORM as before.
+ */
+export async function selectRows<R>(scope: LoaderScope, query: Sql): Promise<R[]> {
+  const statement = scope.em.getTransactionContext() === undefined ? prepare(query.text, query.params.length) : null;
+  if (statement === null) return scope.em.getConnection().execute<R[]>(query.text, [...query.params], 'all');
+  const client = scope.em.getConnection().getKnex().client as KnexClient;
+  const connection = (await client.acquireConnection()) as PgConnection;
+  try {
+    const result = await connection.query<R>({ name: statement.name, text: statement.text, values: query.params as unknown[] });
+    return result.rows;
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }
 
 /** The row for each key, or null. */

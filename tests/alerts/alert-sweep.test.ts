@@ -6,7 +6,7 @@
  */
 import { Pool } from 'pg';
 import { AlertRuleKind } from '../../src/entities/enums';
-import { evaluateRule, ruleDefinition, seedDefaultRules, sweep, type RuleVersionParams } from '../../src/services/alerts';
+import { evaluateRule, RULES, ruleDefinition, seedDefaultRules, sweep, type RuleVersionParams } from '../../src/services/alerts';
 import { seedDemo } from '../../src/services/demo';
 import { generateKeyringSpec } from '../../src/services/identity';
 import { useTestDatabase } from '../helpers';
@@ -40,7 +40,8 @@ async function one<T>(text: string, values: unknown[] = []): Promise<T> {
 
 describe('sweep on the demo data set', () => {
   test('seeds the default rules idempotently and raises every rule on the planted anomalies', async () => {
-    expect(await seedDefaultRules(pool)).toBe(7);
+    expect(await seedDefaultRules(pool)).toBe(RULES.length);
+    expect(RULES.length).toBe(12);
     expect(await seedDefaultRules(pool)).toBe(0);
     // 300 households spread over 52 counties leave a handful of micro-credit loans per
     // county, below the default minimum denominator (30 loans): a version 2 of the rule
@@ -56,13 +57,24 @@ describe('sweep on the demo data set', () => {
     expect(Object.keys(raised).sort()).toEqual([
       'CLAIM_UNPAID_AFTER_AGREEMENT',
       'CLASS_BETTER_THAN_FLOOR',
+      'FINDING_OVERDUE',
+      'FUND_LEVERAGE_EXCEEDED',
       'GUARANTEE_FEE_ABOVE_CAP',
       'HOUSEHOLD_LOAN_TO_ENTERPRISE_ACCOUNT',
+      'MARGINAL_WITH_OVERDUE_LOAN',
+      'MATURITY_PEAK',
       'MICROCREDIT_OVERDUE_RATIO',
       'MICROCREDIT_TERMS_OUTSIDE_CAPS',
+      'MODIFICATION_SHARE',
       'SERVICE_POINT_DORMANT',
     ]);
-    for (const [code, n] of Object.entries(raised)) expect([code, n > 0]).toEqual([code, true]);
+    // The county-level ratios of the loan book (maturity peak, modification share) need 30
+    // loans in a county, more than 300 households give, and so few households leave no
+    // over-leveraged fund or marginal household in arrears: the tests below craft those.
+    const crafted = ['MATURITY_PEAK', 'MODIFICATION_SHARE', 'FUND_LEVERAGE_EXCEEDED', 'MARGINAL_WITH_OVERDUE_LOAN'];
+    for (const [code, n] of Object.entries(raised)) {
+      if (!crafted.includes(code)) expect([code, n > 0]).toEqual([code, true]);
+    }
 
     const again = await sweep(pool, { asOf: AS_OF });
     for (const r of again) {
@@ -176,6 +188,155 @@ describe('each rule just above and just below its threshold', () => {
     expect(await fingerprints(kind)).toContain(`service_point:${id}`);
     await pool.query(`update service_point_activity set transactions = 1 where service_point_id = $1 and month = '2020-12-31'`, [id]);
     expect(await fingerprints(kind)).not.toContain(`service_point:${id}`);
+  });
+});
+
+describe('the rules of issue 7, on crafted data', () => {
+  /** Observed value of a county-level rule for `county`, every threshold and minimum off. */
+  async function countyObserved(kind: AlertRuleKind, county: string, extra: Partial<RuleVersionParams> = {}): Promise<string | null> {
+    const all = await evaluateRule(pool, kind, { ...defaults(kind), threshold: '0', minDenominator: 0, ...extra }, AS_OF, [county]);
+    expect(all.every((c) => c.countyCode === county)).toBe(true);
+    return all.find((c) => c.fingerprint === `county:${county}`)?.observed ?? null;
+  }
+
+  test('MATURITY_PEAK: a loan due on day 90 counts, on day 91 not; fires just above the threshold', async () => {
+    const kind = AlertRuleKind.MATURITY_PEAK;
+    const loan = await one<{ id: string; county_code: string; balance: string; total: string }>(
+      `select l.id, l.county_code, lp.balance::text,
+              (select sum(p2.balance) from loan_position p2 join loan l2 on l2.id = p2.loan_id
+                where p2.is_latest and p2.month_end = $1 and p2.county_code = l.county_code and l2.product = 'POVERTY_MICROCREDIT'
+                  and p2.balance > 0 and (l2.closed_on is null or l2.closed_on > $1))::text as total
+         from loan l join loan_position lp on lp.loan_id = l.id and lp.is_latest and lp.month_end = $1
+        where l.product = 'POVERTY_MICROCREDIT' and l.closed_on is null and lp.balance > 0
+          and not exists (select 1 from loan_modification m where m.loan_id = l.id)
+        order by l.id limit 1`,
+      [AS_OF],
+    );
+    await pool.query(`update loan set matures_on = $2::date + 91 where id = $1`, [loan.id, AS_OF]);
+    const outside = Number(await countyObserved(kind, loan.county_code));
+    await pool.query(`update loan set matures_on = $2::date + 90 where id = $1`, [loan.id, AS_OF]);
+    const insideText = await countyObserved(kind, loan.county_code);
+    const inside = Number(insideText);
+    expect(inside - outside).toBeCloseTo(Number(loan.balance) / Number(loan.total), 5);
+    const at = (threshold: string, minDenominator = 0) =>
+      evaluateRule(pool, kind, { ...defaults(kind), threshold, minDenominator }, AS_OF).then((cs) => cs.map((c) => c.fingerprint));
+    expect(await at(insideText ?? '')).not.toContain(`county:${loan.county_code}`);
+    expect(await at((inside - 0.000001).toFixed(6))).toContain(`county:${loan.county_code}`);
+    expect(await at((inside - 0.000001).toFixed(6), 1_000_000)).not.toContain(`county:${loan.county_code}`);
+    await pool.query(`update loan set matures_on = $2::date + 400 where id = $1`, [loan.id, AS_OF]);
+  });
+
+  test('MODIFICATION_SHARE: a modification 364 days back counts, 365 not; fires just above the threshold', async () => {
+    const kind = AlertRuleKind.MODIFICATION_SHARE;
+    const m = await one<{ id: string; county_code: string }>(
+      `insert into loan_modification (source_institution_id, batch_id, loan_id, institution_id, ref, county_code, kind,
+                                      effective_on, previous_matures_on, new_matures_on)
+       select l.source_institution_id, l.batch_id, l.id, l.institution_id, 'TEST-MOD-' || l.id, l.county_code, 'EXTENSION',
+              $1::date - 365, l.matures_on, greatest(l.matures_on, $1::date) + 180
+         from loan l join loan_position lp on lp.loan_id = l.id and lp.is_latest and lp.month_end = $1 and lp.balance > 0
+        where l.product = 'POVERTY_MICROCREDIT' and l.closed_on is null
+          and not exists (select 1 from loan_modification m2 where m2.loan_id = l.id)
+        order by l.id limit 1
+       returning id, county_code`,
+      [AS_OF],
+    );
+    await pool.query(`update loan_modification set effective_on = $2::date - 365 where id = $1`, [m.id, AS_OF]);
+    const before = Number((await countyObserved(kind, m.county_code)) ?? '0');
+    await pool.query(`update loan_modification set effective_on = $2::date - 364 where id = $1`, [m.id, AS_OF]);
+    const observed = await countyObserved(kind, m.county_code);
+    expect(Number(observed)).toBeGreaterThan(before);
+    const at = (threshold: string) => evaluateRule(pool, kind, { ...defaults(kind), threshold, minDenominator: 0 }, AS_OF).then((cs) => cs.map((c) => c.fingerprint));
+    expect(await at(observed ?? '')).not.toContain(`county:${m.county_code}`);
+    expect(await at((Number(observed) - 0.000001).toFixed(6))).toContain(`county:${m.county_code}`);
+    // Only the kinds named in params count.
+    expect(Number((await countyObserved(kind, m.county_code, { params: { kinds: ['RENEWAL'] } })) ?? '0')).toBeLessThanOrEqual(Number(observed));
+  });
+
+  test('FUND_LEVERAGE_EXCEEDED: quiet at its cap, fires just below it, goes to the fund’s government', async () => {
+    const kind = AlertRuleKind.FUND_LEVERAGE_EXCEEDED;
+    const fund = await one<{ id: string; government_id: string; backed: string; paid_in: string }>(
+      `select rf.id, rf.government_id,
+              (select sum(lp.balance) from loan l join loan_position lp on lp.loan_id = l.id and lp.is_latest and lp.month_end = $1
+                where l.risk_compensation_fund_id = rf.id and (l.closed_on is null or l.closed_on > $1))::text as backed,
+              (select sum(case fm.kind when 'TOP_UP' then fm.amount when 'WITHDRAWAL' then -fm.amount else 0 end)
+                 from fund_movement fm where fm.fund_id = rf.id and fm.occurred_on <= $1)::text as paid_in
+         from risk_compensation_fund rf order by 3 desc nulls last, rf.id limit 1`,
+      [AS_OF],
+    );
+    const leverage = Number(fund.backed) / Number(fund.paid_in);
+    const cap = Math.ceil(leverage * 10_000) / 10_000;
+    await pool.query(`update risk_compensation_fund set leverage_cap = $2 where id = $1`, [fund.id, cap.toFixed(4)]);
+    expect(await fingerprints(kind)).not.toContain(`fund:${fund.id}`);
+    await pool.query(`update risk_compensation_fund set leverage_cap = $2 where id = $1`, [fund.id, (cap - 0.0001).toFixed(4)]);
+    const hit = (await evaluateRule(pool, kind, defaults(kind), AS_OF)).find((c) => c.fingerprint === `fund:${fund.id}`);
+    expect(hit).toMatchObject({ subjectType: 'FUND', institutionId: fund.government_id, observed: leverage.toFixed(6) });
+    // A threshold below 1 warns before the cap is reached.
+    await pool.query(`update risk_compensation_fund set leverage_cap = $2 where id = $1`, [fund.id, (leverage * 1.05).toFixed(4)]);
+    expect(await fingerprints(kind)).not.toContain(`fund:${fund.id}`);
+    expect(await fingerprints(kind, { ...defaults(kind), threshold: '0.9' })).toContain(`fund:${fund.id}`);
+    await pool.query(`update risk_compensation_fund set leverage_cap = 10 where id = $1`, [fund.id]);
+  });
+
+  test('MARGINAL_WITH_OVERDUE_LOAN: a marginal household with one overdue day fires; not overdue, or not marginal, stays quiet', async () => {
+    const kind = AlertRuleKind.MARGINAL_WITH_OVERDUE_LOAN;
+    const h = await one<{ household_id: string; position_id: string; county_code: string }>(
+      `select l.household_id, lp.id as position_id, h.county_code from loan l
+         join household h on h.id = l.household_id
+         join loan_position lp on lp.loan_id = l.id and lp.is_latest and lp.month_end = $1 and lp.balance > 0
+        where l.closed_on is null
+          and not exists (select 1 from loan l2 join loan_position p2 on p2.loan_id = l2.id and p2.is_latest and p2.month_end = $1
+                           where l2.household_id = l.household_id and p2.overdue_days > 0)
+          and (select sc.status from household_status_change sc where sc.household_id = h.id and sc.valid_from <= $1
+                order by sc.valid_from desc, sc.id desc limit 1) = 'LIFTED_OUT'
+        order by lp.id limit 1`,
+      [AS_OF],
+    );
+    const fp = `household:${h.household_id}`;
+    const setDays = (days: number) => pool.query(`update loan_position set overdue_days = $2 where id = $1`, [h.position_id, days]);
+    await setDays(40);
+    expect(await fingerprints(kind)).not.toContain(fp);
+    const status = await one<{ id: string }>(
+      `insert into household_status_change (source_institution_id, batch_id, household_id, county_code, status, valid_from)
+       select source_institution_id, batch_id, household_id, county_code, 'MARGINAL', $2::date - 10 from household_status_change
+        where household_id = $1 order by id desc limit 1 returning id`,
+      [h.household_id, AS_OF],
+    );
+    await setDays(0);
+    expect(await fingerprints(kind)).not.toContain(fp);
+    await setDays(1);
+    const hit = (await evaluateRule(pool, kind, defaults(kind), AS_OF)).find((c) => c.fingerprint === fp);
+    expect(hit).toMatchObject({ subjectType: 'HOUSEHOLD', countyCode: h.county_code, institutionId: null, observed: '1' });
+    await setDays(30);
+    expect(await fingerprints(kind, { ...defaults(kind), threshold: '30' })).not.toContain(fp);
+    await setDays(31);
+    expect(await fingerprints(kind, { ...defaults(kind), threshold: '30' })).toContain(fp);
+    // Marginal only from the day after the as-of date: not yet.
+    await pool.query(`update household_status_change set valid_from = $2::date + 1 where id = $1`, [status.id, AS_OF]);
+    expect(await fingerprints(kind)).not.toContain(fp);
+    await setDays(0);
+  });
+
+  test('FINDING_OVERDUE: due yesterday and open fires, due today or closed by the as-of date does not', async () => {
+    const kind = AlertRuleKind.FINDING_OVERDUE;
+    const { id, institution_id } = await one<{ id: string; institution_id: string | null }>(`select id, institution_id from finding order by id limit 1`);
+    const set = (dueOn: string, closedOn: string | null) =>
+      pool.query(`update finding set found_on = '2020-01-01', due_on = $2, status = $3, closed_on = $4 where id = $1`, [
+        id,
+        dueOn,
+        closedOn === null ? 'OPEN' : 'CLOSED',
+        closedOn,
+      ]);
+    await set(AS_OF, null);
+    expect(await fingerprints(kind)).not.toContain(`finding:${id}`);
+    await set('2020-12-30', null);
+    const hit = (await evaluateRule(pool, kind, defaults(kind), AS_OF)).find((c) => c.fingerprint === `finding:${id}`);
+    expect(hit).toMatchObject({ subjectType: 'FINDING', subjectId: id, observed: '1', threshold: '0', institutionId: institution_id });
+    expect(await fingerprints(kind, { ...defaults(kind), threshold: '1' })).not.toContain(`finding:${id}`);
+    await set('2020-12-30', AS_OF);
+    expect(await fingerprints(kind)).not.toContain(`finding:${id}`);
+    await set('2020-12-30', '2021-01-05');
+    expect(await fingerprints(kind)).toContain(`finding:${id}`);
+    await set('2020-12-30', '2020-12-30');
   });
 });
 

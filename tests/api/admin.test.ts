@@ -362,8 +362,9 @@ describe('usage', () => {
       // This request is counted already.
       remainingThisMinute: 599,
       dailyCostBudget: 50_000_000,
-      costUsedToday: 0,
-      remainingCostToday: 50_000_000,
+      // So is its cost (7: the usage field and its six fields), charged on admission.
+      costUsedToday: 7,
+      remainingCostToday: 50_000_000 - 7,
       resetsAt: nextMidnight,
     });
     await api.data('otherInsurer', '{ institution(code: "TEST-GZAGC") { code name } }');
@@ -372,7 +373,7 @@ describe('usage', () => {
     expect(second.costUsedToday).toBeGreaterThan(0);
     expect(second.remainingCostToday).toBe(50_000_000 - second.costUsedToday);
     // Another key's numbers did not move.
-    expect((await api.data('otherGovernment', USAGE)).usage).toMatchObject({ remainingThisMinute: 599, costUsedToday: 0 });
+    expect((await api.data('otherGovernment', USAGE)).usage).toMatchObject({ remainingThisMinute: 599, costUsedToday: 7 });
     const charged = await api.rows<{ principal_key: string; requests: number }>(`SELECT principal_key, requests FROM usage_counter WHERE principal_key = 'key:TESTKEYINSR2'`);
     expect(charged).toEqual([{ principal_key: 'key:TESTKEYINSR2', requests: 3 }]);
   });

@@ -461,6 +461,16 @@ const PATHS: MatrixPath[] = [
   connection('enterprises', 'Enterprise'),
   connection('alerts', 'Alert'),
   connection('findings', 'Finding'),
+  // Rectification progress counts exactly the findings the principal sees (the world has one, fnB of bank B).
+  {
+    name: 'rectificationProgress(groupBy: INSTITUTION)',
+    requires: ['Query.rectificationProgress'],
+    subjects: ['*'],
+    query: () => '{ rectificationProgress(groupBy: INSTITUTION) { rows { institutionCode findings } } }',
+    variables: () => ({}),
+    observe: (data) => data.rectificationProgress.rows,
+    expect: (_world, _subject, principal, state) => (visible('fnB', principal, state) ? [{ institutionCode: 'SEC-BANK-B', findings: 1 }] : []),
+  },
   {
     name: 'institutions(first: 100) { totalCount edges { node } }',
     requires: ['Query.institutions'],
@@ -629,6 +639,33 @@ test('the matrix covers every record and principal, and every Node type of the s
   const tested = new Set<string>([...Object.values(RECORD_TYPES), 'Institution', 'County', 'Area', 'AreaDesignation']);
   expect(nodeTypes.filter((type) => !tested.has(type)).sort()).toEqual(NOT_YET_IN_THE_WORLD.filter((type) => nodeTypes.includes(type)).sort());
   expect(PRINCIPAL_NAMES).toHaveLength(13);
+});
+
+/**
+ * Reporting completeness names an institution, so it is checked per (principal, bank): a
+ * bank reads its own only — a competitor's is FORBIDDEN, never an empty answer; a
+ * regulator any bank's, over the loans in its area (regPref: 5223, so not LX in C2).
+ * June 2020 of bank A: LA reported (twice: pA6v1 corrected by pA6), LE missing.
+ */
+test('reportingCompleteness: a bank reads its own, never a competitor’s; regulators within their area', async () => {
+  const QUERY = `query C($code: String!, $month: Date!) { reportingCompleteness(institutionCode: $code, month: $month) { expected arrived missing corrected } }`;
+  const cells = [
+    { code: 'SEC-BANK-A', month: '2020-06-30', counts: { expected: 2, arrived: 1, missing: 1, corrected: 1 } },
+    { code: 'SEC-BANK-B', month: '2020-12-31', counts: { expected: 2, arrived: 2, missing: 0, corrected: 0 } },
+  ] as const;
+  const expected = (principal: PrincipalName, cell: (typeof cells)[number]): unknown => {
+    if (principal === 'regNation' || principal === 'regNationPii') return cell.counts;
+    if (principal === 'regPref') return cell.code === 'SEC-BANK-A' ? cell.counts : { expected: 1, arrived: 1, missing: 0, corrected: 0 };
+    if ((principal === 'bankA' && cell.code === 'SEC-BANK-A') || (principal === 'bankB' && cell.code === 'SEC-BANK-B')) return cell.counts;
+    return 'FORBIDDEN';
+  };
+  for (const cell of cells) {
+    const answers = await Promise.all(PRINCIPAL_NAMES.map((principal) => sec.gql(principal, QUERY, { code: cell.code, month: cell.month })));
+    const actual = answers.map((answer) => answer.body.data?.reportingCompleteness ?? answer.body.errors?.[0]?.extensions?.code);
+    expect(Object.fromEntries(PRINCIPAL_NAMES.map((principal, i) => [principal, actual[i]]))).toEqual(
+      Object.fromEntries(PRINCIPAL_NAMES.map((principal) => [principal, expected(principal, cell)])),
+    );
+  }
 });
 
 test('node(id) → AreaDesignation is reference data every principal sees', async () => {

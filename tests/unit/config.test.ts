@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       demoHouseholds: 6000,
       demoSeed: 20201231,
       logLevel: 'info',
+      alertSweepMinutes: 60,
     });
   });
 
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
       demoHouseholds: 120000,
       demoSeed: 7,
       logLevel: 'debug',
+      alertSweepMinutes: 60,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

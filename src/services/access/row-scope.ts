@@ -291,6 +291,32 @@ export function fundScope(principal: Principal, alias: string): Sql {
   return and(area, sql`EXISTS (SELECT 1 FROM fund_bank_agreement fba_s WHERE fba_s.fund_id = ${column(`${alias}.id`)} AND fba_s.bank_id = ${own})`);
 }
 
+/**
+ * A fund's loss-sharing agreement with a bank (alias of `fund_bank_agreement`): area roles
+ * in scope, and the bank that signed it (not the other banks' agreements with the fund).
+ */
+export function fundAgreementScope(principal: Principal, alias: string): Sql {
+  return ownedRowScope(principal, `${alias}.county_code`, `${alias}.bank_id`, ['BANK']);
+}
+
+/**
+ * Money into or out of a fund (alias of `fund_movement`): area roles in scope; a bank with
+ * an agreement with the fund sees the fund's own movements (top-ups, withdrawals) and
+ * those about its own loans, never a payout or recovery on another bank's loan.
+ */
+export function fundMovementScope(principal: Principal, alias: string): Sql {
+  const area = areaScope(principal, `${alias}.county_code`);
+  if (seesArea(principal)) return area;
+  const own = principal.institutionId;
+  if (own === null || principal.role !== 'BANK') return FALSE;
+  const loanId = column(`${alias}.loan_id`);
+  return and(
+    area,
+    sql`EXISTS (SELECT 1 FROM fund_bank_agreement fba_m WHERE fba_m.fund_id = ${column(`${alias}.fund_id`)} AND fba_m.bank_id = ${own})`,
+    sql`(${loanId} IS NULL OR EXISTS (SELECT 1 FROM loan l_m WHERE l_m.id = ${loanId} AND l_m.institution_id = ${own}))`,
+  );
+}
+
 /** A loan modification or repayment (alias of `loan_modification` / `repayment`): visible with its loan. */
 export function loanEventScope(principal: Principal, alias: string): Sql {
   return loanScope(principal, { id: `${alias}.loan_id`, county: `${alias}.county_code`, institution: `${alias}.institution_id` });

@@ -11,6 +11,7 @@ import { ref, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Area, Institution, InstitutionKind } from '../../entities';
 import { auditedTransaction, badInput, conflict, requireRole, type ServiceScope } from '../common';
+import { forgetReferenceData } from '../reference/reference-cache';
 
 export interface UpsertInstitutionInput {
   code: string;
@@ -58,7 +59,7 @@ export async function upsertInstitution(scope: ServiceScope, input: UpsertInstit
   const kind = input.kind as InstitutionKind;
 
   try {
-    return await auditedTransaction(scope, async (tem, audit) => {
+    const change = await auditedTransaction(scope, async (tem, audit) => {
       const existing = await tem.findOne(Institution, { code });
       if (existing !== null && existing.kind !== kind) {
         throw badInput(`The kind of ${code} is ${existing.kind}; an institution's kind does not change`, 'input.kind');
@@ -112,6 +113,9 @@ export async function upsertInstitution(scope: ServiceScope, input: UpsertInstit
       });
       return { institutionId: target.id, outcome };
     });
+    // Institutions are served from a process cache: this process shows the change at once.
+    forgetReferenceData();
+    return change;
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
       throw conflict(`Institution ${code} was created concurrently; retry to update it`, 'CONCURRENT_CHANGE');

@@ -17,9 +17,16 @@
  * earlier as-of date after a later one resolves what the later data showed.
  * An alert a person RESOLVED while its condition persists is raised again by the next
  * sweep; only FALSE_POSITIVE suppresses a standing condition.
+ *
+ * `reconcileRule` does the same for a set of counties only (the early-warning evaluator,
+ * alert-evaluator.ts, after an ingestion): the rule's statement scans those counties and
+ * only alerts of those counties are kept, raised, resolved or cleared. Every raised and
+ * resolved alert is appended to the change feed (`recordType: 'Alert'`, action = its new
+ * status) in the same transaction, for the `alerts` subscription.
  */
 import type { Pool, PoolClient } from 'pg';
-import { AlertRuleKind, Severity } from '../../entities/enums';
+import { AlertRuleKind, AlertStatus, Severity } from '../../entities/enums';
+import { recordChanges, type ChangeToRecord } from '../changes/change-feed';
 import { RULES, ruleDefinition, ruleStatement, type AlertCondition, type RuleVersionParams } from './alert-rules';
 
 export const SWEEP_ACTOR = 'sweep';
@@ -81,11 +88,17 @@ interface ConditionRow {
   message: string;
 }
 
-/** Evaluates one rule kind with the given parameters; no alerts are written. */
-export async function evaluateRule(client: Queryable, kind: AlertRuleKind, version: RuleVersionParams, asOf: string): Promise<AlertCondition[]> {
+/** Evaluates one rule kind with the given parameters (over `counties`, or all); no alerts are written. */
+export async function evaluateRule(
+  client: Queryable,
+  kind: AlertRuleKind,
+  version: RuleVersionParams,
+  asOf: string,
+  counties: readonly string[] | null = null,
+): Promise<AlertCondition[]> {
   const rule = ruleDefinition(kind);
   if (rule === undefined) throw new Error(`alert rule kind ${kind} is not implemented`);
-  const { text, values } = ruleStatement(rule, version, asOf);
+  const { text, values } = ruleStatement(rule, version, asOf, counties);
   const { rows } = await client.query<ConditionRow>(`${text}\norder by 1`, values);
   return rows.map((r) => ({
     fingerprint: r.fingerprint,
@@ -124,9 +137,11 @@ export async function sweep(pool: Pool, options: SweepOptions): Promise<RuleSwee
     const client = await pool.connect();
     try {
       await client.query('begin');
-      const result = await sweepRule(client, rule.id, options.asOf);
+      const outcome = await reconcileRule(client, rule.id, options.asOf, null);
+      // The feed's advisory lock is held to commit: the last statement before it.
+      if (outcome !== null) await recordChanges(client, outcome.changes, { institutionId: null, batchRowId: null });
       await client.query('commit');
-      if (result !== null) results.push(result);
+      if (outcome !== null) results.push(outcome.result);
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;
@@ -137,7 +152,19 @@ export async function sweep(pool: Pool, options: SweepOptions): Promise<RuleSwee
   return results;
 }
 
-async function sweepRule(client: Queryable, ruleId: string, asOf: string): Promise<RuleSweepResult | null> {
+/** What reconciling one rule did: the counts, and the alerts whose status changed (for the change feed). */
+export interface RuleReconciliation {
+  result: RuleSweepResult;
+  changes: ChangeToRecord[];
+}
+
+/**
+ * Evaluates one enabled rule at its current version, over `counties` (null: all), and
+ * reconciles the alerts of those counties, inside the caller's transaction. The caller
+ * appends `changes` to the feed (`recordChanges`) just before it commits. Null when the
+ * rule is disabled or its kind not implemented.
+ */
+export async function reconcileRule(client: Queryable, ruleId: string, asOf: string, counties: readonly string[] | null): Promise<RuleReconciliation | null> {
   // The row lock serialises concurrent sweeps of one rule.
   const { rows } = await client.query<RuleRow>(
     `select r.id, r.code, r.kind, v.version, v.threshold, v.window_days, v.min_denominator, v.severity, v.params
@@ -153,7 +180,9 @@ async function sweepRule(client: Queryable, ruleId: string, asOf: string): Promi
     definition,
     { threshold: rule.threshold, windowDays: rule.window_days, minDenominator: rule.min_denominator, params: rule.params },
     asOf,
+    counties,
   );
+  const scope = counties === null ? null : [...counties];
   await client.query('drop table if exists pg_temp.sweep_condition');
   await client.query(`create temp table sweep_condition on commit drop as ${text}`, values);
   await client.query('create unique index on pg_temp.sweep_condition (fingerprint)');
@@ -171,24 +200,27 @@ async function sweepRule(client: Queryable, ruleId: string, asOf: string): Promi
     [rule.id],
   );
 
-  const resolved = await count(
-    `with old as (
-       select a.id, a.status from alert a
-        where a.rule_id = $1 and a.status in ('OPEN', 'ACKNOWLEDGED')
-          and not exists (select 1 from sweep_condition c where c.fingerprint = a.fingerprint)
-        for update),
-     u as (update alert a set status = 'RESOLVED', updated_at = now() from old where a.id = old.id returning a.id),
-     e as (insert into alert_event (alert_id, from_status, to_status, actor, note)
-           select old.id, old.status, 'RESOLVED', $2, $3 from old returning 1)
-     select count(*) as n from u`,
-    [rule.id, SWEEP_ACTOR, CLEARED_NOTE],
-  );
+  const resolvedIds = (
+    await client.query<{ id: string }>(
+      `with old as (
+         select a.id, a.status from alert a
+          where a.rule_id = $1 and a.status in ('OPEN', 'ACKNOWLEDGED') and ($4::text[] is null or a.county_code = any ($4))
+            and not exists (select 1 from sweep_condition c where c.fingerprint = a.fingerprint)
+          for update),
+       u as (update alert a set status = 'RESOLVED', updated_at = now() from old where a.id = old.id returning a.id),
+       e as (insert into alert_event (alert_id, from_status, to_status, actor, note)
+             select old.id, old.status, 'RESOLVED', $2, $3 from old returning 1)
+       select u.id::text as id from u order by u.id`,
+      [rule.id, SWEEP_ACTOR, CLEARED_NOTE, scope],
+    )
+  ).rows.map((r) => r.id);
+  const resolved = resolvedIds.length;
 
   // False positives whose condition is still pending (not yet seen cleared by a sweep).
   const pendingFalsePositives = `
     select l.id, l.fingerprint from (
       select distinct on (a.fingerprint) a.id, a.fingerprint, a.status from alert a
-       where a.rule_id = $1 order by a.fingerprint, a.id desc) l
+       where a.rule_id = $1 and ($4::text[] is null or a.county_code = any ($4)) order by a.fingerprint, a.id desc) l
      where l.status = 'FALSE_POSITIVE'
        and not exists (select 1 from alert_event ev where ev.alert_id = l.id and ev.actor = $2 and ev.note = $3
                          and ev.to_status = 'FALSE_POSITIVE')`;
@@ -199,21 +231,22 @@ async function sweepRule(client: Queryable, ruleId: string, asOf: string): Promi
            select f.id, 'FALSE_POSITIVE', 'FALSE_POSITIVE', $2, $3 from f
             where not exists (select 1 from sweep_condition c where c.fingerprint = f.fingerprint) returning 1)
      select count(*) as n from e`,
-    [rule.id, SWEEP_ACTOR, CLEARED_NOTE],
+    [rule.id, SWEEP_ACTOR, CLEARED_NOTE, scope],
   );
 
   const suppressed = await count(
     `with f as (${pendingFalsePositives}) select count(*) as n from f join sweep_condition c on c.fingerprint = f.fingerprint`,
-    [rule.id, SWEEP_ACTOR, CLEARED_NOTE],
+    [rule.id, SWEEP_ACTOR, CLEARED_NOTE, scope],
   );
 
-  const raised = await count(
+  const raisedIds = (
+    await client.query<{ id: string }>(
     `with f as (${pendingFalsePositives}),
      ins as (
        insert into alert (rule_id, rule_version, fingerprint, subject_type, subject_id, county_code, institution_id,
                           observed, threshold, severity, status, message)
-       select $1, $4, c.fingerprint, c.subject_type, c.subject_id, c.county_code, c.institution_id::bigint,
-              c.observed, c.threshold, $5, 'OPEN', c.message
+       select $1, $5, c.fingerprint, c.subject_type, c.subject_id, c.county_code, c.institution_id::bigint,
+              c.observed, c.threshold, $6, 'OPEN', c.message
          from sweep_condition c
         where not exists (select 1 from alert a where a.rule_id = $1 and a.fingerprint = c.fingerprint
                              and a.status in ('OPEN', 'ACKNOWLEDGED'))
@@ -221,9 +254,18 @@ async function sweepRule(client: Queryable, ruleId: string, asOf: string): Promi
        returning id),
      e as (insert into alert_event (alert_id, from_status, to_status, actor, note)
            select ins.id, null, 'OPEN', $2, null from ins returning 1)
-     select count(*) as n from ins`,
-    [rule.id, SWEEP_ACTOR, CLEARED_NOTE, rule.version, rule.severity],
-  );
+     select ins.id::text as id from ins order by ins.id`,
+    [rule.id, SWEEP_ACTOR, CLEARED_NOTE, scope, rule.version, rule.severity],
+    )
+  ).rows.map((r) => r.id);
+  const raised = raisedIds.length;
 
-  return { code: rule.code, kind: rule.kind, version: rule.version, conditions, raised, kept, resolved, suppressed, falsePositivesCleared };
+  const changes: ChangeToRecord[] = [
+    ...resolvedIds.map((id) => ({ recordType: 'Alert', recordId: id, action: AlertStatus.RESOLVED })),
+    ...raisedIds.map((id) => ({ recordType: 'Alert', recordId: id, action: AlertStatus.OPEN })),
+  ];
+  return {
+    result: { code: rule.code, kind: rule.kind, version: rule.version, conditions, raised, kept, resolved, suppressed, falsePositivesCleared },
+    changes,
+  };
 }

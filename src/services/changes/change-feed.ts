@@ -39,6 +39,7 @@ export const RECORD_TABLES: Readonly<Record<string, string>> = {
   RelendingFacility: 'relending_facility',
   DockingEvent: 'docking_event',
   Finding: 'finding',
+  RectificationStep: 'rectification_step',
   Alert: 'alert',
 };
 

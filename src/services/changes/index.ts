@@ -1,1 +1,4 @@
 export * from './change-feed';
+export * from './feed-cursor';
+export * from './feed-reader';
+export * from './change-listener';

@@ -14,7 +14,10 @@
  *   are reported;
  * - items are applied in the order of their references, so two batches touching the
  *   same records take row locks in the same order and cannot deadlock each other;
- * - duplicate references within one batch reject every item carrying them.
+ * - duplicate references within one batch reject every item carrying them;
+ * - a kind may apply the whole batch set-based (`applyAll`, one savepoint) with the same
+ *   outcomes; a database refusal there rolls that savepoint back and the batch is
+ *   applied item by item, so the refusal is still reported per item.
  *
  * A kind (`IngestionKind`) says how an item is named, checked and applied; everything
  * else lives here, so every mutation behaves alike.
@@ -78,8 +81,26 @@ export interface IngestionKind<TItem, TChecked> {
   check(item: TItem, today: string): TChecked;
   /** Writes (or recognises) the item; throws `ItemRejection`. Runs inside a savepoint. */
   apply(ctx: IngestContext, checked: TChecked): Promise<AppliedItem>;
+  /**
+   * Optional set-based `apply` for a whole batch: every checked item at once (in the
+   * order of their references), one outcome per item in the same order — what `apply`
+   * would have returned or thrown for it, applied one by one in that order. Runs inside
+   * one savepoint; when the database refuses a statement (a CHECK, a foreign key, a row
+   * a concurrent call created) or it throws `ApplyItemByItem`, the savepoint is rolled
+   * back and the batch is applied item by item with `apply`, so refusals are still
+   * reported per item. Kinds without it use `apply` only.
+   */
+  applyAll?(ctx: IngestContext, checked: readonly TChecked[]): Promise<Array<AppliedItem | ItemRejection>>;
   /** For replays: the items an earlier call of this batch wrote, by reference. */
   writtenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>>;
+}
+
+/** Thrown by a kind's `applyAll` when the batch must be applied item by item instead. */
+export class ApplyItemByItem extends Error {
+  constructor(reason: string) {
+    super(`set-based apply not possible: ${reason}`);
+    this.name = 'ApplyItemByItem';
+  }
 }
 
 const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}$/;
@@ -203,22 +224,11 @@ async function processItems<TItem, TChecked>(
   const order = items.map((_, index) => index).sort((a, b) => (refs[a].ref < refs[b].ref ? -1 : refs[a].ref > refs[b].ref ? 1 : a - b));
 
   const results: ItemResult[] = new Array(items.length);
+  // Pure checks first (they read nothing), so a kind with `applyAll` gets the batch whole.
+  const pending: Array<{ index: number; checked: TChecked }> = [];
   for (const index of order) {
     const { ref, path } = refs[index];
-    const echo = echoRef(ref);
-    const prefix = `items[${index}]`;
-    const rejectWith = (rejection: ItemRejection): ItemResult => ({
-      index,
-      ref: echo,
-      status: 'REJECTED',
-      code: rejection.code,
-      reason: rejection.reason,
-      path: rejection.path === null ? prefix : `${prefix}.${rejection.path}`,
-      message: rejection.message,
-      record: null,
-      version: null,
-      warnings: [],
-    });
+    const rejectWith = (rejection: ItemRejection): ItemResult => rejectionResult(index, ref, rejection);
 
     const sameRef = byRef.get(ref)!;
     if (sameRef.length > 1) {
@@ -227,9 +237,8 @@ async function processItems<TItem, TChecked>(
       );
       continue;
     }
-    let checked: TChecked;
     try {
-      checked = spec.check(items[index], ctx.today);
+      pending.push({ index, checked: spec.check(items[index], ctx.today) });
     } catch (error) {
       if (error instanceof ItemRejection) {
         results[index] = rejectWith(error);
@@ -237,22 +246,37 @@ async function processItems<TItem, TChecked>(
       }
       throw error;
     }
+  }
+
+  if (spec.applyAll !== undefined && pending.length > 0) {
+    await ctx.client.query('SAVEPOINT ingest_set');
+    let outcomes: Array<AppliedItem | ItemRejection> | null = null;
+    try {
+      outcomes = await spec.applyAll(ctx, pending.map((p) => p.checked));
+      await ctx.client.query('RELEASE SAVEPOINT ingest_set');
+    } catch (error) {
+      await ctx.client.query('ROLLBACK TO SAVEPOINT ingest_set');
+      await ctx.client.query('RELEASE SAVEPOINT ingest_set');
+      if (!(error instanceof ApplyItemByItem) && fromDatabaseError(error) === null) throw error;
+      // The set-based writes are undone; below, the items are applied one by one.
+    }
+    if (outcomes !== null) {
+      const done = outcomes;
+      pending.forEach(({ index }, i) => {
+        const outcome = done[i];
+        results[index] = outcome instanceof ItemRejection ? rejectionResult(index, refs[index].ref, outcome) : appliedResult(index, refs[index].ref, outcome);
+      });
+      return results;
+    }
+  }
+
+  for (const { index, checked } of pending) {
+    const rejectWith = (rejection: ItemRejection): ItemResult => rejectionResult(index, refs[index].ref, rejection);
     await ctx.client.query('SAVEPOINT ingest_item');
     try {
       const applied = await spec.apply(ctx, checked);
       await ctx.client.query('RELEASE SAVEPOINT ingest_item');
-      results[index] = {
-        index,
-        ref: echo,
-        status: applied.status,
-        code: null,
-        reason: null,
-        path: null,
-        message: null,
-        record: applied.record,
-        version: applied.version,
-        warnings: applied.warnings.map((w) => ({ ...w, path: `${prefix}.${w.path}` })),
-      };
+      results[index] = appliedResult(index, refs[index].ref, applied);
     } catch (error) {
       await ctx.client.query('ROLLBACK TO SAVEPOINT ingest_item');
       await ctx.client.query('RELEASE SAVEPOINT ingest_item');
@@ -262,6 +286,40 @@ async function processItems<TItem, TChecked>(
     }
   }
   return results;
+}
+
+/** The result of an item that was applied. */
+function appliedResult(index: number, ref: string, applied: AppliedItem): ItemResult {
+  const prefix = `items[${index}]`;
+  return {
+    index,
+    ref: echoRef(ref),
+    status: applied.status,
+    code: null,
+    reason: null,
+    path: null,
+    message: null,
+    record: applied.record,
+    version: applied.version,
+    warnings: applied.warnings.map((w) => ({ ...w, path: `${prefix}.${w.path}` })),
+  };
+}
+
+/** The result of a rejected item, its path prefixed with the item's. */
+function rejectionResult(index: number, ref: string, rejection: ItemRejection): ItemResult {
+  const prefix = `items[${index}]`;
+  return {
+    index,
+    ref: echoRef(ref),
+    status: 'REJECTED',
+    code: rejection.code,
+    reason: rejection.reason,
+    path: rejection.path === null ? prefix : `${prefix}.${rejection.path}`,
+    message: rejection.message,
+    record: null,
+    version: null,
+    warnings: [],
+  };
 }
 
 /**

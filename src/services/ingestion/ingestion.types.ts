@@ -36,12 +36,15 @@ export interface PolicyViolation {
 }
 
 /** The record types ingestion writes, named as their GraphQL Node types. */
-export type IngestedRecordType = 'Loan' | 'LoanPosition' | 'Repayment' | 'LoanModification' | 'GuaranteeContract' | 'InsurancePolicy';
+export type IngestedRecordType = 'Loan' | 'LoanPosition' | 'Repayment' | 'LoanModification' | 'GuaranteeContract' | 'InsurancePolicy' | 'Claim' | 'Compensation' | 'RelendingFacility' | 'DisasterEvent' | 'Finding' | 'RectificationStep'
+  | 'Household' | 'Enterprise' | 'ServicePoint' | 'RiskCompensationFund' | 'DockingEvent';
 
 /** The database row an accepted item wrote or matched. */
 export interface RecordRef {
   type: IngestedRecordType;
   id: string;
+  /** The global id's key when it is not the row id (Household: its ref; Enterprise: its credit code). */
+  key?: string;
 }
 
 /** What applying one valid item did. */

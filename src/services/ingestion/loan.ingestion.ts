@@ -18,6 +18,7 @@ import { resolvePendingLinks } from './contract-links';
 import { exactDecimal, freeText, notInFuture, partnerRef, POSITIVE_MONEY, RATE, unitsOf } from './field-rules';
 import type { AppliedItem, PolicyViolation } from './ingestion.types';
 import { conflictWith, invalid } from './item-rejection';
+import { applyLoansInBulk } from './loan-bulk.ingestion';
 import { microcreditViolations, violationsForTerms } from './policy-rules';
 import { hashTerms, insertRecordVersion, termsHashOf, type Terms } from './record-versions';
 import { agreedFund, countyArea, ownRelendingFacility } from './references';
@@ -44,7 +45,8 @@ export interface LoanItemInput {
   version?: number | null;
 }
 
-interface CheckedLoan {
+/** A loan after the integrity rules that need no database (`applyLoan` and `applyLoansInBulk` write it). */
+export interface CheckedLoan {
   ref: string;
   countyCode: string;
   product: string;
@@ -273,6 +275,8 @@ export const LOAN_INGESTION: IngestionKind<LoanItemInput, CheckedLoan> = {
   refOf: (item) => ({ ref: item.ref, path: 'ref' }),
   check: checkLoan,
   apply: applyLoan,
+  // Set-based, same outcomes (`loan-bulk.ingestion.ts`); `apply` remains the fallback.
+  applyAll: (ctx, loans) => applyLoansInBulk(ctx, loans, loanTerms),
   writtenBy: loansWrittenBy,
 };
 

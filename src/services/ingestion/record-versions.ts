@@ -8,7 +8,7 @@
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../demo/canonical';
 import type { IngestContext } from './batch-engine';
 
-export type VersionedKind = 'HOUSEHOLD' | 'ENTERPRISE' | 'LOAN' | 'INSURANCE_POLICY' | 'GUARANTEE_CONTRACT';
+export type VersionedKind = 'HOUSEHOLD' | 'ENTERPRISE' | 'LOAN' | 'INSURANCE_POLICY' | 'CLAIM' | 'GUARANTEE_CONTRACT' | 'RELENDING_FACILITY' | 'FINDING' | 'SERVICE_POINT' | 'RISK_COMPENSATION_FUND' | 'DOCKING_EVENT';
 
 export type Terms = { [key: string]: CanonicalValue | undefined };
 

@@ -34,7 +34,8 @@ export interface DailyUsage {
  * charge stands even when the request's own work rolls back. Between the budget check
  * (`remaining`, before execution) and the charge (after it), concurrent requests of one
  * principal can overshoot the budget by at most their own estimated costs — a few times
- * `maxCost` — which is the price of one statement per step and no locks.
+ * `maxCost` — which is the price of one statement per step and no locks. `admit` does
+ * both in one statement instead, and cannot overshoot.
  */
 export class CostLedger {
   /**
@@ -64,6 +65,36 @@ export class CostLedger {
       'all',
     );
     return Number(rows[0].cost);
+  }
+
+  /**
+   * Charges `cost` and one request to today's counter of `principalKey` only if the
+   * day's total stays within `budget`, in one statement (the budget check and the charge
+   * of a request, which `limitsPlugin` makes before execution). Returns whether it was
+   * charged and the day's total cost: after the charge, or as it stands when refused.
+   * Concurrent admissions serialize on the counter row, so the budget is never exceeded.
+   */
+  async admit(principalKey: string, cost: number, budget: number): Promise<{ charged: boolean; cost: number }> {
+    if (!Number.isSafeInteger(cost) || cost < 0) {
+      throw new RangeError(`Invalid cost ${cost}: expected a non-negative integer`);
+    }
+    const day = chinaDay(this.clock());
+    const rows = await this.em.getConnection('write').execute<Array<{ cost: string; charged: boolean }>>(
+      `with charged as (
+         insert into usage_counter (principal_key, day, cost, requests)
+         select ?, ?, ?::bigint, 1 where ?::bigint <= ?::bigint
+         on conflict (principal_key, day) do update
+           set cost = usage_counter.cost + excluded.cost, requests = usage_counter.requests + 1
+           where usage_counter.cost + excluded.cost <= ?::bigint
+         returning cost)
+       select cost, true as charged from charged
+       union all
+       select cost, false from usage_counter where principal_key = ? and day = ? and not exists (select 1 from charged)`,
+      [principalKey, day, cost, cost, budget, budget, principalKey, day],
+      'all',
+    );
+    if (rows.length === 0) return { charged: false, cost: 0 };
+    return { charged: rows[0].charged, cost: Number(rows[0].cost) };
   }
 
   /** Today's cost and requests of `principalKey` (zero before its first request). */

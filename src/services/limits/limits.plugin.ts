@@ -9,9 +9,9 @@
  *   with the role's `maxTokens` before Apollo's own parse and validation run.
  * - `didResolveOperation`: depth, root fields, aliases, page sizes and cost of the
  *   selected operation with its variables, then the daily budget: a request whose
- *   estimated cost exceeds what is left today is refused before execution.
- * - `willSendResponse`: the estimated cost of an operation that passed is charged to
- *   the ledger, whether or not its execution succeeded.
+ *   estimated cost exceeds what is left today is refused before execution; one that
+ *   fits is charged its estimated cost in the same statement (`CostLedger.admit`),
+ *   whether or not its execution then succeeds.
  *
  * Apollo turns an error thrown by `requestDidStart` into a 500, and `didResolveOperation`
  * is the first hook whose errors reach the client. So a request refused in
@@ -80,7 +80,6 @@ export function limitsPlugin<TContext extends LimitsContext>(options: LimitsPlug
       if (refusal) {
         replaceSource(started.request);
       }
-      let unchargedCost: number | undefined;
 
       return {
         async didResolveOperation({ schema, document, operation, request }) {
@@ -98,22 +97,9 @@ export function limitsPlugin<TContext extends LimitsContext>(options: LimitsPlug
             throw withHttp(error as GraphQLError);
           }
           if (options.ledger) {
-            await checkBudget(options.ledger, key, cost, limits, now());
-          }
-          unchargedCost = cost;
-        },
-
-        async willSendResponse({ logger }) {
-          if (unchargedCost === undefined || !options.ledger) {
-            return;
-          }
-          const cost = unchargedCost;
-          unchargedCost = undefined;
-          try {
-            await options.ledger.charge(key, cost);
-          } catch (error) {
-            // The response is computed: losing it over bookkeeping would be worse.
-            logger.warn(`limits: could not charge ${cost} to ${key}: ${(error as Error).message}`);
+            // Checked and charged in one statement, before execution: the charge stands
+            // whether or not execution succeeds, as it did when it was made afterwards.
+            await admitToBudget(options.ledger, key, cost, limits, now());
           }
         },
       };
@@ -205,14 +191,15 @@ export function limitsPlugin<TContext extends LimitsContext>(options: LimitsPlug
     return undefined;
   }
 
-  async function checkBudget(ledger: CostLedger, key: string, cost: number, limits: LimitSettings, at: Date): Promise<void> {
-    let remaining: number;
+  async function admitToBudget(ledger: CostLedger, key: string, cost: number, limits: LimitSettings, at: Date): Promise<void> {
+    let admission: { charged: boolean; cost: number };
     try {
-      remaining = await ledger.remaining(key, limits.dailyCostBudget);
+      admission = await ledger.admit(key, cost, limits.dailyCostBudget);
     } catch {
       throw withHttp(limitError('DATABASE_UNAVAILABLE', 'The daily budget could not be checked; try again shortly'));
     }
-    if (cost > remaining) {
+    if (!admission.charged) {
+      const remaining = Math.max(0, limits.dailyCostBudget - admission.cost);
       const resetsAt = nextChinaMidnight(at);
       const retryAfterSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - at.getTime()) / 1000));
       throw withHttp(

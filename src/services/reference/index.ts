@@ -5,6 +5,7 @@ import { DEFAULT_POLICY_PARAMETERS } from './policy-parameters';
 export * from './geography';
 export * from './policy-parameters';
 export { readCsv } from './csv';
+export { cachedReferenceRows, forgetReferenceData, REFERENCE_TTL_MS } from './reference-cache';
 
 /** Inserts the default policy parameters that are not there yet (by key and start date). */
 export async function loadDefaultPolicyParameters(client: ClientBase): Promise<number> {
