@@ -34,7 +34,9 @@ export type FilterFieldKind =
   | { readonly kind: 'intRange'; readonly min: number }
   | { readonly kind: 'boolean' }
   /** One enum value, checked by GraphQL. */
-  | { readonly kind: 'value' };
+  | { readonly kind: 'value' }
+  /** One search text (a prefix or a fragment), checked against `pattern`. */
+  | { readonly kind: 'text'; readonly pattern: { test(value: string): boolean }; readonly patternMessage: string };
 
 export type FilterField = FilterFieldKind & {
   // Values are validated before compiling; each field knows its own shape.
@@ -275,4 +277,13 @@ export function key(column: string, type: SortKey['type'], nullable = false): So
 /** A sort key on a column no two rows share (a unique ref or code). */
 export function uniqueKey(column: string, type: SortKey['type']): SortKey {
   return { sql: raw(column), type, nullable: false, unique: true };
+}
+
+/**
+ * A `LIKE` pattern matching `text` literally (its `%`, `_` and `\\` escaped), with `%`
+ * before (`contains`) and after it: the value of a prefix or fragment search.
+ */
+export function likePattern(text: string, contains: boolean): string {
+  const literal = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return `${contains ? '%' : ''}${literal}%`;
 }

@@ -30,6 +30,7 @@ import {
   institutionCodes,
   intRange,
   key,
+  likePattern,
   uniqueKey,
   type CompileContext,
   type EntityList,
@@ -87,6 +88,13 @@ export const HOUSEHOLDS: EntityList<HouseholdOrderField> = {
       pattern: { test: (ref: string) => isHouseholdRef(ref) },
       patternMessage: 'A household ref is H followed by 12 Crockford base32 characters',
       compile: (refs: string[]) => sql`h.ref = ANY (${pgArray(refs)}::text[])`,
+    },
+    // Names are stored encrypted (PII), so households are searched by their ref instead.
+    refPrefix: {
+      kind: 'text',
+      pattern: /^H[0-9A-HJKMNP-TV-Z]{1,12}$/,
+      patternMessage: 'A ref prefix is H followed by 1 to 12 Crockford base32 characters',
+      compile: (prefix: string) => sql`h.ref LIKE ${likePattern(prefix, false)}`,
     },
   },
   orders: {
@@ -171,6 +179,19 @@ export const ENTERPRISES: EntityList<EnterpriseOrderField> = {
     kind_in: inList('e.kind'),
     povertyDriving: booleanColumn('e.poverty_driving'),
     creditCode_in: codeList('e.credit_code', /^[0-9A-HJ-NPQRTUWXY]{18}$/, 'A unified social credit code has 18 characters'),
+    creditCodePrefix: {
+      kind: 'text',
+      pattern: /^[0-9A-HJ-NPQRTUWXY]{2,18}$/,
+      patternMessage: 'A credit code prefix has 2 to 18 characters of a unified social credit code',
+      compile: (prefix: string) => sql`e.credit_code LIKE ${likePattern(prefix, false)}`,
+    },
+    // Enterprise names are not personal data and are stored in clear: searchable.
+    name_contains: {
+      kind: 'text',
+      pattern: /^[^\p{Cc}]{2,50}$/u,
+      patternMessage: 'A name fragment has 2 to 50 characters and no control characters',
+      compile: (fragment: string) => sql`e.name LIKE ${likePattern(fragment, true)}`,
+    },
   },
   orders: { NAME: key('e.name', 'text'), CREDIT_CODE: uniqueKey('e.credit_code', 'text') },
   defaultOrder: [{ field: EnterpriseOrderField.NAME, descending: false }],

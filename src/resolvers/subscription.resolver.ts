@@ -76,8 +76,8 @@ export class SubscriptionResolver {
       'Records created or changed, as they commit (over WebSocket, `graphql-transport-ws`). Only records the subscriber may read at delivery time; resumable from a cursor within the feed’s retention (35 days).',
     subscribe: ({ args, context }) => changesStream(context as Context, args as ChangesArgs),
   })
-  changes(@Root() event: ChangeEventType, @Args(() => ChangesArgs) _args: ChangesArgs): ChangeEventType {
-    return event;
+  changes(@Root() event: ChangeEventType | undefined, @Args(() => ChangesArgs) _args: ChangesArgs): ChangeEventType {
+    return delivered(event);
   }
 
   @Subscription(() => AlertType, {
@@ -85,9 +85,21 @@ export class SubscriptionResolver {
       'Early-warning alerts raised or changing status, as they commit: those the subscriber may see (its own institution’s; area roles those of counties in scope) and that match the filter.',
     subscribe: ({ args, context }) => alertsStream(context as Context, args as AlertSubscriptionArgs),
   })
-  alerts(@Root() alert: AlertRow, @Args(() => AlertSubscriptionArgs) _args: AlertSubscriptionArgs): AlertRow {
-    return alert;
+  alerts(@Root() alert: AlertRow | undefined, @Args(() => AlertSubscriptionArgs) _args: AlertSubscriptionArgs): AlertRow {
+    return delivered(alert);
   }
+}
+
+/**
+ * The event a subscription delivers. Over HTTP, Apollo executes a subscription operation
+ * like a query, with no event at the root: that is refused here rather than answered
+ * with a null.
+ */
+function delivered<T>(event: T | undefined): T {
+  if (event === undefined || event === null) {
+    throw new BadUserInputError(`Subscriptions are served over WebSocket (graphql-transport-ws) on the same path, not over HTTP`);
+  }
+  return event;
 }
 
 async function changesStream(ctx: Context, args: ChangesArgs): Promise<AsyncIterableIterator<ChangeEventType>> {

@@ -115,6 +115,9 @@ function walk(filter: FilterObject, fields: FilterFields, path: string, depth: n
           if (v < field.min) throw new BadUserInputError(`A bound is at least ${field.min}`, at);
         }, (a, b) => a - b);
         break;
+      case 'text':
+        if (!field.pattern.test(value as string)) throw new BadUserInputError(field.patternMessage, at);
+        break;
       case 'boolean':
       case 'value':
         break;

@@ -265,6 +265,9 @@ describe('recordFundMovements', () => {
   test('bad amounts, another government’s fund and another county’s loan are rejected like what does not exist', async () => {
     await run(FUNDS, 'government', { items: [fund('RCF-N')] });
     await run(MOVEMENTS, 'government', { items: [move('N-0', { fundRef: 'RCF-N' })] });
+    // A fund sharing losses with the other bank only.
+    await run(FUNDS, 'government', { items: [fund('RCF-NOAGREE', { agreements: [{ bankCode: 'T-BANK-2', fundShare: '0.5', bankShare: '0.5', validFrom: '2018-01-01' }] })] });
+    await run(MOVEMENTS, 'government', { items: [move('NA-0', { fundRef: 'RCF-NOAGREE' })] });
     await run(LOANS, 'bank', { items: [loan('L-DEFAULT', { household: { headIdNumber: ID.known, villageCode: VILLAGE } }, { product: 'POVERTY_MICROCREDIT', principal: '50000', paidToAccount: 'HOUSEHOLD' })] });
     const result = await run(MOVEMENTS, 'government', {
       partial: true,
@@ -275,6 +278,7 @@ describe('recordFundMovements', () => {
         move('N-4', { fundRef: 'RCF-N', kind: 'PAYOUT', amount: '100', occurredOn: '2020-05-01', loan: { bankCode: 'T-BANK-2', loanRef: 'OB-1' } }),
         move('N-5', { fundRef: 'RCF-N', kind: 'PAYOUT', amount: '100', occurredOn: '2020-05-01', loan: { bankCode: 'T-BANK-2', loanRef: 'OB-NONE' } }),
         move('N-6', { fundRef: 'RCF-N', kind: 'PAYOUT', amount: '35000', occurredOn: '2020-05-01', loan: { bankCode: 'T-BANK', loanRef: 'L-DEFAULT' } }),
+        move('N-8', { fundRef: 'RCF-NOAGREE', kind: 'PAYOUT', amount: '10', occurredOn: '2020-05-01', loan: { bankCode: 'T-BANK', loanRef: 'L-DEFAULT' } }),
       ],
     });
     expect(result.items.map((i: Item) => [i.status, i.reason, i.path])).toEqual([
@@ -284,7 +288,10 @@ describe('recordFundMovements', () => {
       ['REJECTED', 'UNKNOWN_REFERENCE', 'items[3].loan.loanRef'],
       ['REJECTED', 'UNKNOWN_REFERENCE', 'items[4].loan.loanRef'],
       ['CREATED', null, null],
+      ['REJECTED', 'NO_AGREEMENT', 'items[6].loan.bankCode'],
     ]);
+    const [payout] = await world.sql("SELECT l.ref FROM fund_movement m JOIN loan l ON l.id = m.loan_id WHERE m.ref = 'N-6'");
+    expect(payout).toEqual({ ref: 'L-DEFAULT' });
     expect(result.items[3].message.replace('OB-1', 'X')).toBe(result.items[4].message.replace('OB-NONE', 'X'));
     // 晴隆县's government has no fund RCF-N: its own namespace, worded as for any unknown fund.
     const foreign = await run(MOVEMENTS, 'otherGovernment', { items: [move('N-7', { fundRef: 'RCF-N' })] });

@@ -6,7 +6,7 @@
  * institution's records rejected exactly like records that do not exist.
  */
 import './reset-orm-metadata';
-import { decryptPii, syntheticNationalId } from '../../src/services/identity';
+import { decryptPii, matchHash, syntheticNationalId } from '../../src/services/identity';
 import { useTestDatabase } from '../helpers';
 import {
   ALL_ID_NUMBERS,
@@ -14,6 +14,7 @@ import {
   gid,
   ID,
   KNOWN_HOUSEHOLD,
+  matchKeyring,
   OTHER_COUNTY,
   OTHER_VILLAGE,
   piiKeyring,
@@ -122,6 +123,25 @@ describe('upsertHouseholds', () => {
     // Only the batch row is new.
     expect(await world.counts()).toEqual({ ...before, ingest_batch: before.ingest_batch + 1 });
     expect(await placesHoldingIdNumbers(world, [idNumber])).toEqual([]);
+    // Neither the number nor its match hash is in any answer.
+    const hash = matchHash(matchKeyring, idNumber).hash;
+    for (const text of [JSON.stringify(first), JSON.stringify(again)]) {
+      for (const secret of [idNumber, idNumber.slice(0, 17), hash.toString('hex'), hash.toString('base64'), hash.toString('base64url')]) expect(text).not.toContain(secret);
+    }
+  });
+
+  test('two calls first registering one household at once make one household', async () => {
+    const idNumber = freshId('1966-06-06');
+    const before = await world.counts();
+    const [a, b] = await Promise.all([
+      households('government', { batchId: 'hh-race-a', items: [household('R-RACE', idNumber)] }),
+      households('government', { batchId: 'hh-race-b', items: [household('R-RACE', idNumber)] }),
+    ]);
+    expect([a.items[0].status, b.items[0].status].sort()).toEqual(['CREATED', 'UNCHANGED']);
+    expect(a.items[0].id).toBe(b.items[0].id);
+    const after = await world.counts();
+    expect(after.household).toBe(before.household + 1);
+    expect(after.household_identity).toBe(before.household_identity + 1);
   });
 
   test('a changed status is appended to the history and becomes a new version; a stale version is CONFLICT', async () => {

@@ -105,9 +105,10 @@ describe('ServicePoint.monthlyActivity', () => {
     const query = `query County($code: String!) { county(code: $code) { servicePoints(first: 10) { nodes { ref monthlyActivity { month transactions } } } } }`;
     const statements = await countStatements(() => s.data('regulator', query, { code: A }));
     const { county } = await s.data('regulator', query, { code: A });
+    // The points in their default order (opened first first).
     expect(county.servicePoints.nodes).toEqual([
-      { ref: 'SP-001', monthlyActivity: [{ month: '2020-06-30', transactions: 140 }, { month: '2020-05-31', transactions: 120 }] },
       { ref: 'SP-002', monthlyActivity: [{ month: '2020-06-30', transactions: 7 }] },
+      { ref: 'SP-001', monthlyActivity: [{ month: '2020-06-30', transactions: 140 }, { month: '2020-05-31', transactions: 120 }] },
     ]);
     expect(statements.filter((text) => /service_point_activity/.test(text))).toHaveLength(1);
   });

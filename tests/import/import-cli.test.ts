@@ -90,6 +90,11 @@ describe('a loans CSV in chunks, with rejected rows', () => {
     expect(s.fileId).toMatch(/^[0-9a-f]{12}$/);
   });
 
+  test('progress goes to stderr as plain lines when it is not a terminal', () => {
+    expect(first.stderr).toMatch(/^loans: [0-9,]+ rows, [0-9,]+ rows\/s, chunk \d+, \d+ %, ETA \d+:\d\d$/m);
+    expect(first.stderr).not.toContain('\r');
+  });
+
   test('rejected rows are in the error report with their lines, reasons and columns, and no ID number', () => {
     const entries = errorLines(errors);
     expect(entries.map((e) => [e.line, e.code, e.reason, e.path])).toEqual([

@@ -61,6 +61,12 @@ export class HouseholdFilterInput {
 
   @Field(() => [String], { nullable: true })
   ref_in?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Households whose ref starts with this (H and 1–12 more characters). Names are stored encrypted and cannot be searched.',
+  })
+  refPrefix?: string | null;
 }
 
 export const HouseholdOrderInput = orderInput('Household', HouseholdOrderField);

@@ -19,7 +19,7 @@
  * movement that would overdraw it on any date is rejected (FUND_OVERDRAWN). A payout or
  * recovery may name the defaulted loan (bank code + loan reference): it must be a loan of
  * the fund's county the caller sees, else NOT_FOUND worded as for a loan that does not
- * exist.
+ * exist, of a bank the fund has an agreement with (NO_AGREEMENT otherwise).
  */
 import { sql } from '../../db/sql';
 import { loanScope } from '../access';
@@ -259,13 +259,17 @@ async function applyMovement(ctx: IngestContext, m: CheckedMovement): Promise<Ap
   const record = { type: 'RiskCompensationFund' as const, id: fund.id };
   let loanId: string | null = null;
   if (m.loan !== null) {
-    const rows = await queryFragment<{ id: string }>(
+    const rows = await queryFragment<{ id: string; agreed: boolean }>(
       ctx.client,
-      sql`SELECT l.id::text AS id FROM loan l JOIN institution i ON i.id = l.institution_id
+      sql`SELECT l.id::text AS id,
+                 EXISTS (SELECT 1 FROM fund_bank_agreement a WHERE a.fund_id = ${fund.id} AND a.bank_id = l.institution_id) AS agreed
+            FROM loan l JOIN institution i ON i.id = l.institution_id
            WHERE i.code = ${m.loan.bankCode} AND l.ref = ${m.loan.loanRef} AND l.county_code = ${fund.countyCode}
              AND ${loanScope(ctx.principal, { id: 'l.id', county: 'l.county_code', institution: 'l.institution_id' })}`,
     );
     if (rows.length === 0) throw unknownReference('loan.loanRef', `loan: no loan ${m.loan.loanRef} of ${m.loan.bankCode} in the fund's county`);
+    // The fund shares losses only with the banks it has an agreement with (the caller sees its own agreements).
+    if (rows[0].agreed !== true) throw invalid('loan.bankCode', 'NO_AGREEMENT', `loan: fund ${m.fundRef} has no loss-sharing agreement with ${m.loan.bankCode}`);
     loanId = rows[0].id;
   }
   const found = await ctx.client.query<{ kind: string; amount: string; occurred_on: string; loan_id: string | null }>(
