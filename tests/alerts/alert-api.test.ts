@@ -7,7 +7,7 @@
  */
 import '../api/reset-orm-metadata';
 import { Pool } from 'pg';
-import { ALERTS_CONSUMER, evaluatePending, evaluatorCursor, seedDefaultRules } from '../../src/services/alerts';
+import { ALERTS_CONSUMER, evaluatePending, evaluatorCursor, seedDefaultRules, startAlertEvaluator } from '../../src/services/alerts';
 import { useTestDatabase } from '../helpers';
 import { COUNTY, gid, ID, RESULT_FIELDS, useIngestionWorld, VILLAGE } from '../api/ingestion-world';
 
@@ -297,5 +297,25 @@ describe('alert rules as versioned data', () => {
       code: 'NOT_FOUND',
       field: 'input.code',
     });
+  });
+});
+
+describe('the in-process evaluator', () => {
+  test('a commit notifies it (LISTEN tripod_changes) and it resolves the cleared condition by itself; stop is clean', async () => {
+    const logged: string[] = [];
+    const evaluator = startAlertEvaluator({ databaseUrl: db.url(), pool, sweepMinutes: 0, log: (m) => logged.push(m) });
+    try {
+      await evaluator.idle();
+      expect((await floorAlerts()).map((a) => a.status)).toEqual(['RESOLVED', 'FALSE_POSITIVE', 'OPEN']);
+      await report('pos-8', [position('2020-10-31', 0, 'NORMAL')]);
+      const deadline = Date.now() + 15_000;
+      while ((await floorAlerts()).at(-1)?.status !== 'RESOLVED' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect((await floorAlerts()).map((a) => a.status)).toEqual(['RESOLVED', 'FALSE_POSITIVE', 'RESOLVED']);
+      await evaluator.idle();
+      expect(logged.filter((m) => !m.startsWith('alerts: '))).toEqual([]);
+    } finally {
+      await evaluator.stop();
+    }
+    expect(await evaluatePending(pool)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
  * schema does not serve yet is reported by name.
  */
 import '../api/reset-orm-metadata';
-import { getNamedType, getNullableType, isInputObjectType, isListType, isNonNullType, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, getNullableType, isInputObjectType, isListType, isNonNullType, type GraphQLInputField, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { buildTripodSchema } from '../../src/server';
 import { IMPORT_KINDS, type ImportKind } from '../../src/services/import/kinds';
 
@@ -28,9 +28,9 @@ function typeAt(root: GraphQLInputObjectType, path: string): GraphQLInputType | 
   let type: GraphQLInputType = root;
   for (const raw of path.split('.')) {
     const key = raw.replace('[]', '');
-    const named = getNamedType(type);
+    const named: GraphQLNamedType = getNamedType(type);
     if (!isInputObjectType(named)) return `${path}: ${key} is below a scalar`;
-    const field = named.getFields()[key];
+    const field: GraphQLInputField | undefined = named.getFields()[key];
     if (field === undefined) return `${path}: no field ${key} in ${named.name}`;
     if (raw.endsWith('[]') && !isListType(getNullableType(field.type))) return `${path}: ${key} is not a list`;
     type = field.type;

@@ -159,6 +159,12 @@ export class EnterpriseFilterInput {
 
   @Field(() => [String], { nullable: true })
   creditCode_in?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Enterprises whose unified social credit code starts with this (2–18 characters).' })
+  creditCodePrefix?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Enterprises whose name contains this text (2–50 characters, matched literally).' })
+  name_contains?: string | null;
 }
 
 export const EnterpriseOrderInput = orderInput('Enterprise', EnterpriseOrderField);
