@@ -24,9 +24,11 @@
  *    sampled every 200 ms: start, peak, end.
  *    (c) CLI (BENCH_IMPORT_CLI=1, when `src/cli/import.ts` exists): the same file through
  *    `npm run import` end to end, in a child process, after truncating again.
+ *    (d) BENCH_IMPORT_ITEM_ROWS=n: the item-by-item path the set-based one replaced (the
+ *    same kind without `applyAll`) on the first n rows, for comparison.
  * 5. Rows/s of each, the ratio hub / COPY, and memory, on stdout (markdown).
  *
- * Settings: DATABASE_URL, BENCH_IMPORT_ROWS, BENCH_IMPORT_HOUSEHOLDS, BENCH_IMPORT_CLI,
+ * Settings: DATABASE_URL, BENCH_IMPORT_ROWS, BENCH_IMPORT_HOUSEHOLDS, BENCH_IMPORT_CLI, BENCH_IMPORT_ITEM_ROWS,
  * BENCH_IMPORT_KEEP=1 (keep the database and files afterwards).
  */
 import './production-env';
@@ -46,7 +48,8 @@ import { createOrm } from '../src/db/orm';
 import { prepareDatabase } from '../src/db/prepare';
 import type { Principal } from '../src/services/access';
 import { deterministicHouseholdRef, encryptPii, matchHash, parseKeyring, syntheticNationalId } from '../src/services/identity';
-import { upsertLoans, type LoanItemInput } from '../src/services/ingestion';
+import { runBatch, upsertLoans, type LoanItemInput } from '../src/services/ingestion';
+import { LOAN_INGESTION } from '../src/services/ingestion/loan.ingestion';
 import { freePort } from './dataset';
 
 const DATABASE = 'tripod_bench_import';
@@ -355,7 +358,7 @@ async function main(): Promise<void> {
       const exit = await new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, ['-r', './scripts/register.js', 'src/cli/import.ts', '--kind', 'loans', '--file', files.partner, '--institution', BANK_CODE], {
           cwd: projectRoot(),
-          env: { ...process.env, DATABASE_URL: url, TRIPOD_MATCH_KEYS: MATCH_KEYS, TRIPOD_PII_KEYS: PII_KEYS, TRIPOD_TOKEN_SECRET: 'bench-import-only', NODE_ENV: 'production' },
+          env: { ...process.env, DATABASE_URL: url, TRIPOD_MATCH_KEYS: MATCH_KEYS, TRIPOD_PII_KEYS: PII_KEYS, TRIPOD_TOKEN_SECRET: 'bench-import-only-synthetic-token-secret', NODE_ENV: 'production' },
           stdio: ['ignore', 'ignore', 'inherit'],
         });
         child.on('exit', (code) => resolve(code));
@@ -364,13 +367,41 @@ async function main(): Promise<void> {
       say(`bench:import: CLI ${rows} rows in ${cli.seconds.toFixed(1)} s = ${(rows / cli.seconds).toFixed(0)} rows/s (exit ${exit})`);
     }
 
+    // (d) For comparison, the item-by-item path the set-based one replaced, on the first rows.
+    let itemPath: { rows: number; seconds: number } | null = null;
+    const itemRows = Math.min(rows, intSetting('BENCH_IMPORT_ITEM_ROWS', 0) || 0);
+    if (itemRows > 0) {
+      await truncateLoans(url);
+      say(`bench:import: item-by-item path on the first ${itemRows} rows …`);
+      const itemOrm = await createOrm({ url, poolMax: 2 });
+      const oneByOne = { ...LOAN_INGESTION, applyAll: undefined };
+      let sent = 0;
+      const timed = await sampled(async () => {
+        for await (const items of chunks(files.partner, 1000)) {
+          if (sent >= itemRows) break;
+          await runBatch({ em: itemOrm.em.fork(), principal, requestId: `bench-item-${sent}` }, deps, oneByOne, { batchId: `bench-item-${runId}-${sent}`, partial: true, items });
+          sent += items.length;
+        }
+      });
+      await itemOrm.close(true);
+      itemPath = { rows: sent, seconds: timed.seconds };
+      say(`bench:import: item-by-item ${sent} rows in ${timed.seconds.toFixed(1)} s = ${(sent / timed.seconds).toFixed(0)} rows/s`);
+    }
+
     const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
     const lines = [
       `| measure | rows | seconds | rows/s | vs COPY | RSS start / peak / end |`,
       `| --- | ---: | ---: | ---: | ---: | --- |`,
       `| COPY into \`loan\` (psql \\copy) | ${rows} | ${copied.seconds.toFixed(1)} | ${copyRate.toFixed(0)} | 100 % | (psql) |`,
       `| hub: \`upsertLoans\`, 1,000-row batches | ${rows} | ${hub.seconds.toFixed(1)} | ${hubRate.toFixed(0)} | ${((100 * hubRate) / copyRate).toFixed(1)} % | ${mb(hub.rss.start)} / ${mb(hub.rss.peak)} / ${mb(hub.rss.end)} |`,
-      ...(cli === null ? [] : [`| CLI: \`npm run import\` end to end | ${rows} | ${cli.seconds.toFixed(1)} | ${(rows / cli.seconds).toFixed(0)} | ${((100 * rows) / cli.seconds / copyRate).toFixed(1)} % | (child) |`]),
+      ...(itemPath === null
+        ? []
+        : [`| item-by-item path (before; first rows only) | ${itemPath.rows} | ${itemPath.seconds.toFixed(1)} | ${(itemPath.rows / itemPath.seconds).toFixed(0)} | ${((100 * itemPath.rows) / itemPath.seconds / copyRate).toFixed(1)} % | |`]),
+      ...(cli === null
+        ? []
+        : cli.exit === 0
+          ? [`| CLI: \`npm run import\` end to end | ${rows} | ${cli.seconds.toFixed(1)} | ${(rows / cli.seconds).toFixed(0)} | ${((100 * rows) / cli.seconds / copyRate).toFixed(1)} % | (child) |`]
+          : [`| CLI: \`npm run import\` end to end | failed (exit ${cli.exit}) | | | | |`]),
       '',
       `${householdCount} households pre-registered; ${counts.batches} batches: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected.`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${mb(os.totalmem())}, Node ${process.version}, ${databaseUrl === undefined ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'}; load average at the end ${load}.`,

@@ -46,6 +46,7 @@ import {
   limitError,
   limitsFor,
   limitsFormatError,
+  loosestLimits,
   operationHash,
   parseWithLimits,
   rateLimited,
@@ -95,8 +96,8 @@ export function attachSubscriptionServer(app: FastifyInstance, options: Subscrip
   const listener = new ChangeListener({ connectionString: orm.config.get('clientUrl') }, log);
   const feed = { db: orm.em, listener };
   const auths = new WeakMap<object, ConnectionAuth>();
-  const loosestBody = Math.max(...[options.limits.limits.default, ...Object.values(options.limits.limits.roles)].map((l) => l?.maxBodyBytes ?? 0));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: loosestBody > 0 ? loosestBody : undefined });
+  // A message bigger than any role's body limit is cut off by ws itself (close 1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: loosestLimits(options.limits.limits).maxBodyBytes });
 
   /** Who the credentials name now, or null (refused, or none and no development principal). */
   async function authenticate(headers: RequestHeaders): Promise<{ principal: Principal; key: string } | null> {
@@ -121,6 +122,12 @@ export function attachSubscriptionServer(app: FastifyInstance, options: Subscrip
     errors.map((error) => options.formatError(limitsFormatError(error.toJSON(), error), error));
 
   async function admit(ctx: Ctx, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    // Counted before the first await: graphql-ws registers each subscription just before
+    // calling this hook, so a burst of subscribe messages is counted one by one.
+    const running = Object.keys(ctx.subscriptions).length;
+    if (running > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      return [limitError('RATE_LIMITED', `A connection holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once`, { limit: 'maxSubscriptionsPerConnection', max: MAX_SUBSCRIPTIONS_PER_CONNECTION, actual: running })];
+    }
     const auth = auths.get(ctx);
     const now = auth === undefined ? null : await authenticate(auth.headers);
     if (auth === undefined || now === null) {
@@ -131,11 +138,6 @@ export function attachSubscriptionServer(app: FastifyInstance, options: Subscrip
     const window = await options.rateLimiter.consume(auth.key, limits.rateLimitPerMinute);
     if (!window.allowed) {
       return [rateLimited(`Rate limit of ${limits.rateLimitPerMinute} requests per minute exceeded; retry in ${window.retryAfterSeconds} s`, 'rateLimitPerMinute', limits.rateLimitPerMinute, window.retryAfterSeconds)];
-    }
-    // graphql-ws registers the new subscription before this hook runs.
-    const running = Object.keys(ctx.subscriptions).length;
-    if (running > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-      return [limitError('RATE_LIMITED', `A connection holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once`, { limit: 'maxSubscriptionsPerConnection', max: MAX_SUBSCRIPTIONS_PER_CONNECTION, actual: running })];
     }
 
     let query = typeof payload.query === 'string' ? payload.query : '';
@@ -225,7 +227,9 @@ export function attachSubscriptionServer(app: FastifyInstance, options: Subscrip
 
       async onNext(_ctx, _id, payload, args, result) {
         const context = args.contextValue as SubscriptionContext;
-        recordPiiReads(context, payload.operationName ?? undefined);
+        // The operation's own name, even when the client sent no operationName.
+        const operation = payload.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value;
+        recordPiiReads(context, operation ?? undefined);
         if (context.audit.pendingCount > 0) {
           try {
             await context.audit.flush();

@@ -178,7 +178,6 @@ export async function importCommand(argv: string[], io: CommandIo): Promise<numb
         kind: args.kind,
         file: args.file,
         format: args.format,
-        institutionCode: args.institution,
         batchPrefix: args.batchPrefix,
         chunkSize: args.chunk,
         partial: args.partial,

@@ -343,6 +343,7 @@ export const ALERTS: EntityList<AlertOrderField> = {
     status_in: inList('al.status'),
     severity_in: inList('al.severity'),
     ruleKind_in: inList('ar_c.kind'),
+    ruleCode_in: codeList('ar_c.code', /^[A-Z][A-Z0-9_]{0,63}$/, 'A rule code is 1 to 64 capital letters, digits or "_"'),
     subjectType_in: codeList('al.subject_type', /^[A-Z_]{1,32}$/, 'A subject type is 1 to 32 capital letters or "_"'),
     raisedOn: dateRange(raw(`(al.raised_at AT TIME ZONE 'Asia/Shanghai')::date`)),
   },

@@ -7,9 +7,9 @@
  */
 import '../api/reset-orm-metadata';
 import { Pool } from 'pg';
-import { ALERTS_CONSUMER, evaluatePending, evaluatorCursor, seedDefaultRules, startAlertEvaluator } from '../../src/services/alerts';
+import { ALERTS_CONSUMER, evaluatePending, evaluatorCursor, seedDefaultRules, startAlertEvaluator, sweep } from '../../src/services/alerts';
 import { useTestDatabase } from '../helpers';
-import { COUNTY, gid, ID, RESULT_FIELDS, useIngestionWorld, VILLAGE } from '../api/ingestion-world';
+import { COUNTY, gid, ID, OTHER_COUNTY, RESULT_FIELDS, useIngestionWorld, VILLAGE } from '../api/ingestion-world';
 
 const db = useTestDatabase();
 const world = useIngestionWorld(db);
@@ -135,6 +135,25 @@ describe('evaluation at ingestion', () => {
   });
 });
 
+describe('county-scoped reconciliation', () => {
+  test('an evaluation after a batch of one county leaves other counties’ alerts alone; a full sweep does not', async () => {
+    const [other] = await world.sql<{ id: string }>(
+      `insert into alert (rule_id, rule_version, fingerprint, subject_type, subject_id, county_code, institution_id, severity, status, message)
+       select id, 1, 'loan:' || $1, 'LOAN', $1, $2, $3, 'HIGH', 'OPEN', 'test: a condition elsewhere' from alert_rule where code = $4
+       returning id::text as id`,
+      [world.ids.otherLoan, OTHER_COUNTY, world.ids.otherBank, FLOOR_RULE],
+    );
+    const status = async () => (await world.sql(`select status from alert where id = $1`, [other.id]))[0].status;
+    await report('pos-3b', [{ ...position('2020-05-31', 0, 'NORMAL'), balance: '39000' }]);
+    expect((await evaluatePending(pool))?.rules.find((r) => r.code === FLOOR_RULE)).toMatchObject({ counties: [COUNTY], resolved: 0 });
+    expect(await status()).toBe('OPEN');
+    expect(await sweep(pool, { asOf: '2020-05-31', codes: [FLOOR_RULE] })).toMatchObject([{ resolved: 1 }]);
+    expect(await status()).toBe('RESOLVED');
+    await world.sql(`delete from alert_event where alert_id = $1`, [other.id]);
+    await world.sql(`delete from alert where id = $1`, [other.id]);
+  });
+});
+
 describe('the alert lifecycle', () => {
   let alertId: string;
   let nodeId: string;
@@ -210,9 +229,11 @@ describe('the alert lifecycle', () => {
     const filtered = await world.data(
       'bank',
       `query($f: AlertFilter) { alerts(filter: $f) { totalCount nodes { id status history { toStatus } } } }`,
-      { f: { area: COUNTY, institutionCode_in: ['T-BANK'], ruleKind_in: [FLOOR_RULE], severity_in: ['HIGH'], status_in: ['FALSE_POSITIVE'] } },
+      { f: { area: COUNTY, institutionCode_in: ['T-BANK'], ruleKind_in: [FLOOR_RULE], ruleCode_in: [FLOOR_RULE], severity_in: ['HIGH'], status_in: ['FALSE_POSITIVE'] } },
     );
     expect(filtered.alerts).toEqual({ totalCount: 1, nodes: [{ id: nodeId, status: 'FALSE_POSITIVE', history: [{ toStatus: 'OPEN' }, { toStatus: 'ACKNOWLEDGED' }, { toStatus: 'FALSE_POSITIVE' }] }] });
+    const otherRule = await world.data('bank', `{ alerts(filter: { ruleCode_in: ["MATURITY_PEAK"] }) { totalCount } }`);
+    expect(otherRule.alerts.totalCount).toBe(0);
     const competitor = await world.data('otherBank', `{ alerts { totalCount } }`);
     expect(competitor.alerts.totalCount).toBe(0);
   });

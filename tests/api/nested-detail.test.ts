@@ -129,6 +129,42 @@ describe('Compensation.recoveries', () => {
   });
 });
 
+describe('search by ref, credit code or enterprise name', () => {
+  const HOUSEHOLDS = `query Households($prefix: String!) { households(filter: { refPrefix: $prefix }, first: 100) { totalCount nodes { ref } } }`;
+  const ENTERPRISES = `query Enterprises($filter: EnterpriseFilter!) { enterprises(filter: $filter, first: 100) { nodes { creditCode } } }`;
+  const refs = (data: Record<string, any>) => (data.households.nodes as Array<{ ref: string }>).map((h) => h.ref);
+
+  it('finds households by a ref prefix, within what the caller sees', async () => {
+    expect(refs(await s.data('regulator', HOUSEHOLDS, { prefix: 'H00000000000' }))).toEqual(['H00000000000A', 'H00000000000B', 'H00000000000C', 'H00000000000D', 'H00000000000E']);
+    expect(refs(await s.data('regulator', HOUSEHOLDS, { prefix: 'H00000000000E' }))).toEqual(['H00000000000E']);
+    // Bank A's borrowers only.
+    const bank = await s.data('bankA', HOUSEHOLDS, { prefix: 'H0' });
+    expect([refs(bank), bank.households.totalCount]).toEqual([['H00000000000A', 'H00000000000B', 'H00000000000C'], 3]);
+  });
+
+  it('finds enterprises by a credit code prefix or a name fragment, matched literally', async () => {
+    const codes = async (who: string, filter: Record<string, unknown>) =>
+      ((await s.data(who, ENTERPRISES, { filter })).enterprises.nodes as Array<{ creditCode: string }>).map((e) => e.creditCode).sort();
+    expect(await codes('regulator', { creditCodePrefix: '915223' })).toEqual(['91522324MA6DL0XX2C', '91522326MA6DL0XX1B']);
+    expect(await codes('regulator', { creditCodePrefix: '91522324' })).toEqual(['91522324MA6DL0XX2C']);
+    expect(await codes('regulator', { name_contains: '茶业' })).toEqual(['91522324MA6DL0XX2C']);
+    expect(await codes('bankA', { name_contains: '茶业' })).toEqual([]);
+    expect(await codes('bankA', { name_contains: '合作社' })).toEqual(['91522326MA6DL0XX1B']);
+    // LIKE wildcards are plain characters.
+    expect(await codes('regulator', { name_contains: '%%' })).toEqual([]);
+    expect(await codes('regulator', { name_contains: '_县' })).toEqual([]);
+  });
+
+  it('refuses malformed search texts with BAD_USER_INPUT', async () => {
+    expect(await s.errors('regulator', HOUSEHOLDS, { prefix: 'h0' })).toEqual([
+      { message: 'A ref prefix is H followed by 1 to 12 Crockford base32 characters', code: 'BAD_USER_INPUT', field: 'filter.refPrefix' },
+    ]);
+    expect(await s.errors('regulator', ENTERPRISES, { filter: { name_contains: '茶' } })).toEqual([
+      { message: 'A name fragment has 2 to 50 characters and no control characters', code: 'BAD_USER_INPUT', field: 'filter.name_contains' },
+    ]);
+  });
+});
+
 /** The statements node-postgres sends while `run` runs. */
 async function countStatements(run: () => Promise<unknown>): Promise<string[]> {
   const statements: string[] = [];

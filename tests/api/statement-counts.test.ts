@@ -225,6 +225,25 @@ describe('SQL statements per operation', () => {
     expect(small.statements).toHaveLength(big.statements.length);
   });
 
+  it('detail lists: service point activity, compensation recoveries, fund agreements and movements', async () => {
+    const DETAIL = `query Detail($first: Int) {
+      county(code: "${A}") {
+        servicePoints(first: $first) { nodes { ref monthlyActivity { month transactions } } }
+        guarantees(first: $first, filter: { ref_in: ["GUA-002"] }) { nodes { compensations(first: $first) { nodes { ref recoveries { ref amount } } } } }
+        loans(first: $first, filter: { ref_in: ["A-001"] }) { nodes { riskCompensationFund { ref agreements { bankShare } movements { ref } } } }
+      }
+    }`;
+    const big = await measure(DETAIL, { first: 20 });
+    const small = await measure(DETAIL, { first: 1 });
+    expect(big.data.county.guarantees.nodes).toEqual([{ compensations: { nodes: [{ ref: 'CP-001', recoveries: [{ ref: 'REC-001', amount: '2000.00' }] }] } }]);
+    expect(big.data.county.loans.nodes).toEqual([{ riskCompensationFund: { ref: 'RCF-001', agreements: [{ bankShare: '0.300000' }], movements: [] } }]);
+    // Budget check and charge; the county; service points and their activity; guarantees,
+    // their compensations and those's recoveries; loans, their funds, the funds'
+    // agreements and movements.
+    expect(big.statements).toHaveLength(11);
+    expect(small.statements).toHaveLength(big.statements.length);
+  });
+
   it('a partner’s scoped view costs the same statements as a regulator’s', async () => {
     const regulator = await measure(COUNTY_DEEP, { households: 50, loans: 2 });
     const bank = await measure(COUNTY_DEEP, { households: 50, loans: 2 }, 'bankA');

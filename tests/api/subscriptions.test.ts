@@ -110,7 +110,7 @@ const UPSERT = /* GraphQL */ `
 `;
 
 /** A bank reports one micro-credit loan to a household new to the hub; returns the loan's global id. */
-async function reportLoan(who: 'bank' | 'otherBank', ref: string): Promise<string> {
+async function reportLoan(who: 'bank' | 'otherBank', ref: string, headName?: string): Promise<string> {
   const [county, village] = who === 'bank' ? [COUNTY, VILLAGE] : [OTHER_COUNTY, OTHER_VILLAGE];
   const headIdNumber = syntheticNationalId('52', '1982-03-04', nationalIdSeq++);
   const data = await gql(who, UPSERT, {
@@ -121,7 +121,7 @@ async function reportLoan(who: 'bank' | 'otherBank', ref: string): Promise<strin
           ref,
           countyCode: county,
           product: 'POVERTY_MICROCREDIT',
-          borrower: { household: { headIdNumber, villageCode: village } },
+          borrower: { household: { headIdNumber, villageCode: village, ...(headName === undefined ? {} : { headName }) } },
           principal: '30000',
           disbursedOn: '2020-03-15',
           maturesOn: '2023-03-14',
@@ -317,6 +317,18 @@ describe('connecting', () => {
     });
   });
 
+  test('one connection holds at most 20 subscriptions at once', async () => {
+    const client = connect('bank');
+    const after = await tailCursor();
+    const feeds = Array.from({ length: 21 }, () => subscribe<ChangeItem>(client, CHANGES, { after }));
+    await feeds[20].until((f) => f.errors.length > 0, 'the refusal of the 21st');
+    expect(feeds[20].errors).toEqual([
+      expect.objectContaining({ message: 'A connection holds at most 20 subscriptions at once', extensions: { code: 'RATE_LIMITED', limit: 'maxSubscriptionsPerConnection', max: 20, actual: 21 } }),
+    ]);
+    const loan = await reportLoan('bank', 'L-TWENTY');
+    await Promise.all(feeds.slice(0, 20).map((feed) => feed.until(has(loan), 'the loan on every admitted subscription')));
+  });
+
   test('queries and mutations are refused over WebSocket: they go over HTTP', async () => {
     const feed = subscribe(connect('bank'), '{ __typename }');
     await feed.until((f) => f.errors.length > 0, 'the refusal');
@@ -506,5 +518,25 @@ describe('scoping at delivery time', () => {
     await feed.until((f) => f.errors.length > 0, 'the end of the subscription');
     expect(recordIds(feed)).toEqual([before]);
     expect(feed.errors).toEqual([expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })]);
+  });
+});
+
+describe('PII in payloads', () => {
+  test('a household name a subscription delivers is audited as a PII read of that operation before it is sent', async () => {
+    const query = /* GraphQL */ `
+      subscription BorrowerFeed($after: String) {
+        changes(after: $after, types: ["Loan"]) { id record { ... on Loan { borrower { ... on Household { ref headName } } } } }
+      }
+    `;
+    const feed = subscribe<{ changes: { id: string; record: { borrower: { ref: string; headName: string } } } }>(connect('bank'), query, { after: await tailCursor() });
+    const loan = await reportLoan('bank', 'L-PII', '王五');
+    await feed.until((f) => f.items.length > 0, 'the loan');
+    const { ref, headName } = feed.items[0].changes.record.borrower;
+    expect({ id: feed.items[0].changes.id, headName }).toEqual({ id: loan, headName: '王五' });
+    const rows = await sql(
+      `SELECT a.action, a.operation, a.actor_role, a.actor_key, h.ref AS household, a.fields
+         FROM audit_log a JOIN household h ON h.id = a.household_id WHERE a.action = 'PII_READ'`,
+    );
+    expect(rows).toEqual([{ action: 'PII_READ', operation: 'BorrowerFeed', actor_role: 'BANK', actor_key: keyIds.bank, household: ref, fields: ['headName'] }]);
   });
 });

@@ -102,6 +102,17 @@ describe('row mapping', () => {
     expect(() => itemFromCells(json, [...cells, '[{bankCode'])).toThrow(expect.objectContaining({ reason: 'INVALID_JSON', path: 'loans' }));
   });
 
+  test('a required list is given by numbered columns or by its JSON column', () => {
+    const findings = findImportKind('findings')!;
+    const base = ['ref', 'source', 'countyCode', 'text', 'foundOn', 'dueOn'];
+    const cells = ['F-1', 'INSPECTION', '522326', '贷后管理不到位', '2020-09-01', '2020-12-31'];
+    const numbered = bindHeader(findings, [...base, 'steps[0].description', 'steps[1].description']);
+    expect(itemFromCells(numbered, [...cells, '整改一', '整改二']).steps).toEqual([{ description: '整改一' }, { description: '整改二' }]);
+    const json = bindHeader(findings, [...base, 'steps']);
+    expect(itemFromCells(json, [...cells, '[{"description":"整改一"}]']).steps).toEqual([{ description: '整改一' }]);
+    expect(() => bindHeader(findings, base)).toThrow(/missing required column "steps"/);
+  });
+
   test('unknown, duplicate and missing required columns are one header error naming them all', () => {
     let error: unknown;
     try {

@@ -231,6 +231,26 @@ describe('refused before anything is written', () => {
     expect(await batches()).toBe(before);
   });
 
+  test('a CSV file without its header row: exit 2, and the ID number in the first row is not echoed', async () => {
+    const path = join(world.dir(), 'headless.csv');
+    const cells = loanCells('U-3', 3003);
+    writeFileSync(path, `${csvLine(cells)}\n`);
+    const before = await batches();
+    const { code, stderr } = await world.run(['--kind', 'loans', '--institution', BANK, '--file', path]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown column "U-3"/);
+    expect(stderr).not.toContain(cells[3]);
+    expect(stderr).not.toMatch(/[0-9]{17}[0-9Xx]/);
+    expect(await batches()).toBe(before);
+  });
+
+  test('an error report that would overwrite the file: exit 2, the file intact', async () => {
+    const { code, stderr } = await world.run(['--kind', 'loans', '--institution', BANK, '--file', file, '--errors', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--errors names the file being imported/);
+    expect(readFileSync(file, 'utf8')).toContain('U-1');
+  });
+
   test('a file that does not exist: exit 2', async () => {
     const { code, stderr } = await world.run(['--kind', 'loans', '--institution', BANK, '--file', join(world.dir(), 'missing.csv')]);
     expect(code).toBe(2);
@@ -238,11 +258,22 @@ describe('refused before anything is written', () => {
   });
 });
 
-test('every run is audited as a command-line import, chunks as ingestion batches', async () => {
-  const rows = await world.sql<{ action: string; operation: string; key_id: string | null }>(
-    "SELECT action, operation FROM audit_log WHERE action IN ('IMPORT_FILE', 'INGEST_BATCH') ORDER BY id",
+test('every run is audited as a command-line import of the institution, its chunks as ingestion batches of the same request', async () => {
+  const rows = await world.sql<{ action: string; operation: string; request_id: string; actor_key: string; actor_role: string; actor_institution_id: string; details: Record<string, unknown> }>(
+    `SELECT action, operation, request_id, actor_key, actor_role, actor_institution_id::text AS actor_institution_id, details
+       FROM audit_log WHERE action IN ('IMPORT_FILE', 'INGEST_BATCH') ORDER BY id`,
   );
-  expect(rows.filter((r) => r.action === 'IMPORT_FILE').length).toBeGreaterThanOrEqual(5);
+  const runs = rows.filter((r) => r.action === 'IMPORT_FILE');
+  expect(runs.length).toBeGreaterThanOrEqual(5);
+  for (const row of rows) {
+    const institution = row.actor_role === 'GUARANTOR' ? world.ids.guarantor : world.ids.bank;
+    expect(row).toEqual(expect.objectContaining({ actor_key: expect.stringMatching(/^cli:/), actor_institution_id: institution, request_id: expect.stringMatching(/^cli-import-/) }));
+  }
+  // The guarantor's refused attempt at loans is on record too, as aborted, with nothing sent.
+  expect(runs.filter((r) => r.actor_role === 'GUARANTOR').map((r) => [r.details.outcome, r.details.chunksSent])).toEqual([['ABORTED', 0]]);
   expect(rows.filter((r) => r.action === 'INGEST_BATCH').every((r) => r.operation === 'upsertLoans')).toBe(true);
-  expect(rows.find((r) => r.action === 'IMPORT_FILE')?.operation).toBe('import loans');
+  // The first run: one IMPORT_FILE entry closing the three INGEST_BATCH entries of its request.
+  const first = runs[0];
+  expect(first).toEqual(expect.objectContaining({ operation: 'import loans', details: expect.objectContaining({ kind: 'loans', received: 26, created: 22, rejected: 4, outcome: 'COMPLETED' }) }));
+  expect(rows.filter((r) => r.request_id === first.request_id).map((r) => r.action)).toEqual(['INGEST_BATCH', 'INGEST_BATCH', 'INGEST_BATCH', 'IMPORT_FILE']);
 });

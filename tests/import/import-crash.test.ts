@@ -83,6 +83,14 @@ test('a SIGKILL mid-run leaves whole chunks only, and a re-run completes the fil
   const [code, signal] = await exited;
   expect([code, signal]).toEqual([null, 'SIGKILL']);
 
+  // A COMMIT sent just before the kill may still be in the server's hands: wait until the
+  // dead process's sessions are gone, so what is read next is final.
+  for (let waited = 0; ; waited += 100) {
+    const [{ n }] = await world.sql<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    if (n === 0) break;
+    if (waited > 30_000) throw new Error(`${n} sessions of the killed import are still open`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const afterKill = await batches();
   expect(afterKill.length).toBeGreaterThanOrEqual(3);
   expect(afterKill.length).toBeLessThan(CHUNKS);

@@ -23,6 +23,7 @@ function exampleCommands(): string[][] {
 }
 
 beforeAll(async () => {
+  await world.sql("INSERT INTO institution (code, name, kind, home_area_code) VALUES ('REG-52', '贵州银保监局（演示）', 'REGULATOR', '52')");
   await world.sql("INSERT INTO institution (code, name, kind, home_area_code) VALUES ('GOV-522326', '望谟县人民政府（演示）', 'GOVERNMENT', $1)", [COUNTY]);
   await world.sql("INSERT INTO institution (code, name, kind, home_area_code) VALUES ('BANK-RCB-522326', '望谟县农村商业银行（演示）', 'BANK', $1)", [COUNTY]);
   await world.sql("INSERT INTO institution (code, name, kind, home_area_code) VALUES ('GUAR-52', '贵州农业信贷融资担保有限公司（演示）', 'GUARANTOR', '52')");
@@ -47,7 +48,7 @@ test('the example files carry only valid, synthetic national ID numbers', () => 
 
 test('each example command imports its file with nothing rejected', async () => {
   const commands = exampleCommands();
-  expect(commands.length).toBeGreaterThanOrEqual(7);
+  expect(commands.length).toBeGreaterThanOrEqual(8);
   for (const args of commands) {
     const file = join(ROOT, args[args.indexOf('--file') + 1]);
     const errors = join(world.dir(), 'example.errors.ndjson');
@@ -62,7 +63,8 @@ test('each example command imports its file with nothing rejected', async () => 
     `SELECT (SELECT count(*)::int FROM loan) AS loans, (SELECT count(*)::int FROM loan_position) AS positions,
             (SELECT count(*)::int FROM repayment) AS repayments, (SELECT count(*)::int FROM loan_modification) AS modifications,
             (SELECT count(*)::int FROM guarantee_contract) AS guarantees, (SELECT count(*)::int FROM household) AS households,
+            (SELECT count(*)::int FROM disaster_event WHERE ref = 'EX-FLOOD-2020-06') AS disasters,
             (SELECT count(*)::int FROM contract_link WHERE status = 'LINKED') AS linked`,
   );
-  expect(counts).toEqual({ loans: 6, positions: 5, repayments: 2, modifications: 1, guarantees: 2, households: 5, linked: 2 });
+  expect(counts).toEqual({ loans: 6, positions: 5, repayments: 2, modifications: 1, guarantees: 2, households: 5, disasters: 1, linked: 2 });
 });

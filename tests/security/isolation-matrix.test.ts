@@ -417,6 +417,14 @@ const PATHS: MatrixPath[] = [
     loan: view(world, POSITIONS[position as PositionKey].loan, principal, state),
   })),
 
+  // Detail lists that follow their parent: a compensation's recoveries, a service point's activity.
+  nestedPath('Compensation', 'recoveries', ['CP1'], 'recoveries { ref amount recoveredOn }', () => ({
+    recoveries: [{ ref: 'SECG1-REC-2021-1', amount: '2500.00', recoveredOn: '2021-03-15' }],
+  })),
+  nestedPath('ServicePoint', 'monthlyActivity', ['spA'], 'monthlyActivity { month transactions }', () => ({
+    monthlyActivity: [{ month: '2020-06-30', transactions: 42 }],
+  })),
+
   // Policies, claims, guarantees, status changes.
   nestedList('InsurancePolicy', 'claims', POLICY_KEYS, (policy) => claimsOf(policy as PolicyKey)),
   nestedPath('InsurancePolicy', 'holder', POLICY_KEYS, `holder { ${PARTY_SELECTION} }`, (_world, policy, principal, state) => ({

@@ -666,6 +666,16 @@ export async function seedWorld(url: string): Promise<World> {
       county_code: C1,
       opened_on: '2018-01-01',
     });
+    // Detail rows that follow their parent's visibility (a recovery, a month of activity).
+    await insert(client, 'compensation_recovery', {
+      ...by('SEC-GUA-1'),
+      compensation_id: ids.CP1,
+      ref: 'SECG1-REC-2021-1',
+      county_code: C1,
+      amount: '2500',
+      recovered_on: '2021-03-15',
+    });
+    await insert(client, 'service_point_activity', { ...by('SEC-BANK-A'), service_point_id: ids.spA, county_code: C1, month: '2020-06-30', transactions: 42 });
     const ruleId = await insert(client, 'alert_rule', { code: 'SEC-OVERDUE', kind: 'MICROCREDIT_OVERDUE_RATIO', name: 'Security suite rule' });
     await insert(client, 'alert_rule_version', { rule_id: ruleId, version: 1, threshold: '0.05', severity: 'HIGH', created_by: 'security-world' });
     ids.alA = await insert(client, 'alert', {

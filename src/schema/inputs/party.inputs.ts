@@ -340,6 +340,9 @@ export class AlertFilterInput {
   @Field(() => [AlertRuleKind], { nullable: true })
   ruleKind_in?: AlertRuleKind[] | null;
 
+  @Field(() => [String], { nullable: true, description: 'The rules by code (several rules may share a kind).' })
+  ruleCode_in?: string[] | null;
+
   @Field(() => [String], { nullable: true, description: 'LOAN, COUNTY, FUND …' })
   subjectType_in?: string[] | null;
 

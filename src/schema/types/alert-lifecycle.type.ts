@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { AlertRow } from '../../loaders';
 import { AlertRuleKind, AlertStatus, Severity } from '../query-enums';
 import { DateTimeScalar, DecimalScalar } from '../scalars';
 import { ChangeOutcome } from './consent.type';
@@ -84,8 +85,8 @@ export class AlertTransitionInput {
 
 @ObjectType('AlertTransitionResult')
 export class AlertTransitionResultType {
-  @Field(() => AlertType)
-  alert!: unknown;
+  @Field(() => AlertType, { description: 'The alert after the change.' })
+  alert!: AlertRow;
 
   @Field(() => AlertStatus)
   fromStatus!: AlertStatus;

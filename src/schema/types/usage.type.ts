@@ -13,7 +13,7 @@ export class UsageType {
   @Field(() => GraphQLSafeInt, { description: 'Estimated query cost allowed per China calendar day.' })
   dailyCostBudget!: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Cost charged today, up to the previous request.' })
+  @Field(() => GraphQLSafeInt, { description: 'Cost charged today, this request included (a request is charged its estimated cost when it is admitted).' })
   costUsedToday!: number;
 
   @Field(() => GraphQLSafeInt)

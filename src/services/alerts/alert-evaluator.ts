@@ -178,7 +178,8 @@ const RECONNECT_MAX_MS = 30_000;
 
 /**
  * Starts the in-process evaluator: inserts the default rules that are missing, catches up
- * with the feed, then evaluates on every notification and sweeps every `sweepMinutes`.
+ * with the feed, then evaluates on every notification; with `sweepMinutes` > 0 it also
+ * sweeps at start and every `sweepMinutes`.
  * Steps and sweeps run one at a time; notifications arriving meanwhile fold into one
  * further step. Errors are logged and retried on the next trigger (the cursor has not
  * moved, so nothing is lost).
@@ -256,6 +257,9 @@ export function startAlertEvaluator(options: AlertEvaluatorOptions): AlertEvalua
     if (seeded > 0) log(`alerts: inserted ${seeded} default rules`);
   });
   void listen();
+  // A first full sweep at start (data seeded or loaded in bulk writes no change events),
+  // then one every `sweepMinutes`.
+  if (options.sweepMinutes > 0) runSweep();
   const sweepTimer = options.sweepMinutes > 0 ? setInterval(runSweep, options.sweepMinutes * 60_000) : undefined;
   sweepTimer?.unref();
 

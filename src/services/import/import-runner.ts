@@ -24,6 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { resolve } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLError } from 'graphql';
 import type { Principal } from '../access/principal';
@@ -45,8 +46,6 @@ export interface ImportOptions {
   kind: ImportKind;
   file: string;
   format: FileFormat;
-  /** Institution code the import acts for (already resolved into `principal`). */
-  institutionCode: string;
   /** First part of every batch id; the kind's name by default. */
   batchPrefix?: string | null;
   /** Rows per chunk, 1 to 1,000. */
@@ -157,6 +156,9 @@ export async function runImport(env: ImportEnvironment, options: ImportOptions):
   if (!Number.isSafeInteger(options.chunkSize) || options.chunkSize < 1 || options.chunkSize > MAX_CHUNK_ROWS) {
     throw new ImportUsageError(`--chunk must be a whole number from 1 to ${MAX_CHUNK_ROWS}`);
   }
+  if (options.errorsPath !== null && resolve(options.errorsPath) === resolve(options.file)) {
+    throw new ImportUsageError('--errors names the file being imported; the report would overwrite it');
+  }
   if (env.principal.institutionId === null) throw new ImportUsageError('An import acts for an institution');
   const institutionId = env.principal.institutionId;
   const requestId = env.requestId ?? `cli-import-${randomUUID()}`;
@@ -229,7 +231,9 @@ export async function runImport(env: ImportEnvironment, options: ImportOptions):
   } catch (error) {
     failure = error;
   } finally {
-    await report?.close();
+    await report?.close().catch((error: unknown) => {
+      failure ??= new ImportFileError(`Cannot write the error report: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    });
     summary.elapsedMs = Date.now() - started;
     progress();
   }

@@ -29,6 +29,7 @@ import {
   type BatchResult,
   type IngestionDependencies,
 } from '../ingestion';
+import { recordDisasterEvents, reportRectificationSteps, upsertFindings, upsertRelendingFacilities, verifyRectificationSteps } from '../oversight';
 import type { ColumnModel, ColumnSpec } from './row-mapping';
 
 /** An ingestion service as the importer calls it. */
@@ -71,6 +72,9 @@ function householdColumns(prefix: string): ColumnSpec[] {
 
 /** `operatorCode/` before a reference when an operator is named (service points). */
 const operatorPrefix = (item: Record<string, unknown>): string => (text(item.operatorCode) === '' ? '' : `${text(item.operatorCode)}/`);
+
+/** A rectification step: `authority/finding#seq`. */
+const stepRef = (item: Record<string, unknown>): string => `${text(item.authorityCode)}/${text(item.findingRef)}#${String(item.seq ?? '')}`;
 
 const required = (...paths: string[]): ColumnSpec[] => paths.map((path) => ({ path, required: true }));
 const optional = (...paths: string[]): ColumnSpec[] => paths.map((path) => ({ path }));
@@ -292,6 +296,65 @@ export const IMPORT_KINDS: readonly ImportKind[] = [
       { path: 'projects', type: 'json' },
       { path: 'version', type: 'integer' },
     ],
+  },
+  {
+    name: 'relending-facilities',
+    aliases: ['upsertRelendingFacilities'],
+    description: 'a re-lending draw lent to a local bank (upsertRelendingFacilities, REGULATOR of a CENTRAL_BANK)',
+    service: upsertRelendingFacilities,
+    refOf: byRef,
+    maxListEntries: 0,
+    columns: [
+      ...required('ref', 'borrowerCode'),
+      ...optional('countyCode'),
+      ...required('amount', 'annualRate', 'drawnOn', 'dueOn'),
+      { path: 'rollovers', type: 'integer' },
+      ...optional('repaidOn'),
+      { path: 'version', type: 'integer' },
+    ],
+  },
+  {
+    name: 'disasters',
+    aliases: ['recordDisasterEvents'],
+    description: 'a disaster event over areas (recordDisasterEvents, REGULATOR)',
+    service: recordDisasterEvents,
+    refOf: byRef,
+    maxListEntries: 0,
+    columns: [...required('ref', 'kind', 'name', 'startsOn'), ...optional('endsOn'), { path: 'areaCodes', type: 'json', required: true }],
+  },
+  {
+    name: 'findings',
+    aliases: ['upsertFindings'],
+    description: 'an inspection or audit finding and its rectification steps (upsertFindings, REGULATOR)',
+    service: upsertFindings,
+    refOf: byRef,
+    maxListEntries: 20,
+    columns: [
+      ...required('ref', 'source', 'countyCode'),
+      ...optional('institutionCode'),
+      ...required('text', 'foundOn', 'dueOn'),
+      ...optional('steps[].description'),
+      { path: 'steps', type: 'json', required: true },
+      { path: 'version', type: 'integer' },
+    ],
+  },
+  {
+    name: 'rectification-steps',
+    aliases: ['reportRectificationSteps'],
+    description: 'an institution reports a rectification step done (reportRectificationSteps, BANK, INSURER, GUARANTOR or GOVERNMENT)',
+    service: reportRectificationSteps,
+    refOf: stepRef,
+    maxListEntries: 0,
+    columns: [...required('authorityCode', 'findingRef'), { path: 'seq', type: 'integer', required: true }, ...required('doneOn', 'evidence')],
+  },
+  {
+    name: 'rectification-verifications',
+    aliases: ['verifyRectificationSteps'],
+    description: 'a regulator verifies a reported rectification step (verifyRectificationSteps, REGULATOR)',
+    service: verifyRectificationSteps,
+    refOf: stepRef,
+    maxListEntries: 0,
+    columns: [...required('authorityCode', 'findingRef'), { path: 'seq', type: 'integer', required: true }],
   },
 ];
 

@@ -121,7 +121,9 @@ export function bindHeader(model: ColumnModel, header: readonly string[]): Bound
     if (listsAsJson.has(list)) problems.push(`${list} is given both as numbered columns and as a JSON column; use one`);
   }
   for (const column of model.columns) {
-    if (column.required && !seen.has(column.path)) problems.push(`missing required column ${quoteName(column.path)}`);
+    // A required list is given by its JSON column or by numbered columns.
+    const listGiven = column.type === 'json' && listsNumbered.has(column.path);
+    if (column.required && !seen.has(column.path) && !listGiven) problems.push(`missing required column ${quoteName(column.path)}`);
   }
   if (problems.length > 0) {
     throw new HeaderError(`${problems.join('; ')}. Known columns: ${describeColumns(model)}`);
