@@ -16,7 +16,8 @@
  *
  * Each case runs BENCH_ROUNDS times (5) after one warm-up, sequentially on one connection
  * at a time; the table gives the median and the slowest round. Settings: BENCH_AS_OF
- * (2020-06-30), BENCH_ROUNDS, BENCH_OUT (a markdown file to write besides stdout).
+ * (2020-06-30), BENCH_ROUNDS, BENCH_OUT (a markdown file to write besides stdout),
+ * BENCH_AREAS (nation,province,prefecture,county), BENCH_ROLES (REGULATOR,ANALYST,BANK,INSURER).
  */
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -74,11 +75,13 @@ async function main(): Promise<void> {
       [`prefecture ${county.slice(0, 4)}`, county.slice(0, 4)],
       [`county ${county}`, county],
     ];
+    const wantedAreas = (process.env.BENCH_AREAS ?? 'nation,province,prefecture,county').split(',');
+    const wantedRoles = (process.env.BENCH_ROLES ?? 'REGULATOR,ANALYST,BANK,INSURER').split(',');
     const lines: string[] = [];
     const row = (cells: Array<string | number>) => lines.push(`| ${cells.join(' | ')} |`);
     row(['area', 'case', 'median ms', 'max ms', 'floor median ms', '× floor']);
     lines.push('| --- | --- | ---: | ---: | ---: | ---: |');
-    for (const [label, code] of areas) {
+    for (const [label, code] of areas.filter(([label]) => wantedAreas.includes(label.split(' ')[0]))) {
       const area = code === null ? { nation: true as const } : { code };
       const counties =
         code === null ? null : (await client.query<{ code: string }>(`SELECT code FROM area WHERE level = 'COUNTY' AND code LIKE $1`, [`${code}%`])).rows.map((r) => r.code);
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
         ),
       );
       const cases: Array<[string, () => Promise<unknown>, { median: number }]> = [
-        ...Object.entries(principals).map(([role, principal]): [string, () => Promise<unknown>, { median: number }] => [
+        ...Object.entries(principals).filter(([role]) => wantedRoles.includes(role)).map(([role, principal]): [string, () => Promise<unknown>, { median: number }] => [
           `indicators as ${role}`,
           () => computeIndicators({ em: orm.em.fork(), principal }, { area, asOf }),
           floorAll,

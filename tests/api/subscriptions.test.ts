@@ -509,6 +509,20 @@ describe('cursors and retention', () => {
 });
 
 describe('scoping at delivery time', () => {
+  test('visibility is the subscriber’s at delivery, not at commit: an alert reassigned since is replayed to its new institution only', async () => {
+    const after = await tailCursor();
+    const [moved] = await raiseAlerts([{ institution: ids.bank, county: COUNTY }]);
+    await sql('UPDATE alert SET institution_id = $1, county_code = $2 WHERE id = $3', [ids.otherBank, OTHER_COUNTY, moved]);
+    const [sentinel] = await raiseAlerts([{ institution: ids.bank, county: COUNTY }]);
+
+    const bank = subscribe<ChangeItem>(connect('bank'), CHANGES, { after });
+    const otherBank = subscribe<ChangeItem>(connect('otherBank'), CHANGES, { after, types: ['Alert'] });
+    await bank.until(has(alertGid(sentinel)), 'the bank’s later alert');
+    await otherBank.until(has(alertGid(moved)), 'the reassigned alert');
+    expect(recordIds(bank)).toEqual([alertGid(sentinel)]);
+    expect(recordIds(otherBank)).toEqual([alertGid(moved)]);
+  });
+
   test('a key revoked while subscribed ends the subscription with UNAUTHENTICATED before anything more is sent', async () => {
     const feed = subscribe<ChangeItem>(connect('revocable'), CHANGES, { after: await tailCursor() });
     const before = await reportLoan('bank', 'L-BEFORE-REVOKE');
