@@ -31,12 +31,13 @@ interface Prepared {
 
 /**
  * Statement texts already seen, by their `?` text. The texts are the code's own (values
- * are always bound), so their number is bounded by the shapes of the query surface;
- * the cap only guards against a shape that varies with input (e.g. a filter tree), whose
- * texts beyond it run unnamed.
+ * are always bound), so their number is bounded by the shapes of the query surface. The
+ * cap guards against shapes that vary with input (filter trees): PostgreSQL keeps each
+ * named statement and its plan in every pooled connection that ran it, so texts beyond
+ * the cap run unnamed instead (bound, but planned each time).
  */
 const prepared = new Map<string, Prepared>();
-const MAX_NAMED = 4000;
+const MAX_NAMED = 500;
 
 function prepare(text: string, paramCount: number): Prepared | null {
   const known = prepared.get(text);

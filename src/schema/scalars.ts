@@ -2,7 +2,7 @@
  * The API's own scalars. Money and rates travel as decimal strings (`"12345.67"`,
  * `"0.0435"`), never as JSON numbers, so no amount ever passes through a float.
  */
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { BadUserInputError } from './errors';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -95,3 +95,28 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue: checkDateTime,
   parseLiteral: (ast) => checkDateTime(stringLiteral(ast, 'DateTime')),
 });
+
+/**
+ * A JSON object given as input (rule parameters). Unlike graphql-scalars' JSONObject, a
+ * refusal never quotes the value back: an error message is not a place to echo input.
+ */
+export const JsonObjectInputScalar = new GraphQLScalarType<Record<string, unknown>, Record<string, unknown>>({
+  name: 'JSONObjectInput',
+  description: 'A JSON object given as input, e.g. {"products": ["POVERTY_MICROCREDIT"]}.',
+  serialize(value) {
+    if (!isPlainObject(value)) throw new TypeError('JSONObjectInput.serialize expects an object');
+    return value;
+  },
+  parseValue(value) {
+    if (!isPlainObject(value)) throw new BadUserInputError('Expected a JSON object');
+    return value;
+  },
+  parseLiteral(ast, variables) {
+    if (ast.kind !== Kind.OBJECT) throw new BadUserInputError('Expected a JSON object');
+    return valueFromASTUntyped(ast, variables) as Record<string, unknown>;
+  },
+});
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

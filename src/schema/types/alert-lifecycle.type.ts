@@ -1,4 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { JsonObjectInputScalar } from '../scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { AlertRow } from '../../loaders';
 import { AlertRuleKind, AlertStatus, Severity } from '../query-enums';
@@ -118,7 +119,7 @@ export class SetAlertRuleInput {
   @Field(() => Severity)
   severity!: Severity;
 
-  @Field(() => GraphQLJSONObject, { nullable: true })
+  @Field(() => JsonObjectInputScalar, { nullable: true })
   params?: Record<string, unknown> | null;
 }
 

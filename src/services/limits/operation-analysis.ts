@@ -160,6 +160,7 @@ export interface OperationRequest {
  * Apollo plugin and for transports Apollo plugins do not see (graphql-ws).
  */
 export function enforceOperationLimits(request: OperationRequest, limits: LimitSettings): OperationAnalysis {
+  rejectNulCharacters(request.document, request.variables);
   const analysis = analyzeOperation(request.schema, request.document, request.operationName, request.variables, {
     defaultPageSize: limits.defaultPageSize,
     // A nested list without first/last is sized like a default page: every such list is
@@ -425,4 +426,45 @@ function combine(a: Metrics, b: Metrics): Metrics {
 
 function saturate(value: number): number {
   return value > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : value;
+}
+
+/**
+ * PostgreSQL text cannot hold a NUL character, and a driver that meets one fails the
+ * statement or the connection: refused for the whole request, before any resolver runs,
+ * wherever it hides (a string literal of the document, a variable at any depth).
+ *
+ * @throws GraphQLError `BAD_USER_INPUT` naming where the NUL was found.
+ */
+export function rejectNulCharacters(document: DocumentNode, variables: Readonly<Record<string, unknown>> | null | undefined): void {
+  const refuse = (where: string) => {
+    throw limitError('BAD_USER_INPUT', `A string may not contain a NUL character (${where})`);
+  };
+  visitLiterals(document, (value) => {
+    if (value.includes('\u0000')) refuse('a string literal of the document');
+  });
+  const walk = (value: unknown, path: string, depth: number): void => {
+    if (depth > 64) return;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) refuse(`variable ${path}`);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) refuse(`a key of variable ${path}`);
+        walk(item, `${path}.${key}`, depth + 1);
+      }
+    }
+  };
+  for (const [name, value] of Object.entries(variables ?? {})) walk(value, `$${name}`, 0);
+}
+
+function visitLiterals(node: unknown, onString: (value: string) => void): void {
+  if (node === null || typeof node !== 'object') return;
+  const record = node as { kind?: unknown; value?: unknown };
+  if (record.kind === Kind.STRING && typeof record.value === 'string') onString(record.value);
+  for (const [key, child] of Object.entries(node)) {
+    if (key === 'loc') continue;
+    if (Array.isArray(child)) child.forEach((c) => visitLiterals(c, onString));
+    else if (child !== null && typeof child === 'object') visitLiterals(child, onString);
+  }
 }
