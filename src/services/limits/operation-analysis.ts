@@ -436,26 +436,29 @@ function saturate(value: number): number {
  * @throws GraphQLError `BAD_USER_INPUT` naming where the NUL was found.
  */
 export function rejectNulCharacters(document: DocumentNode, variables: Readonly<Record<string, unknown>> | null | undefined): void {
-  const refuse = (where: string) => {
-    throw limitError('BAD_USER_INPUT', `A string may not contain a NUL character (${where})`);
+  const refuse = (field: string | undefined) => {
+    const error = limitError('BAD_USER_INPUT', 'A value may not contain a NUL character');
+    if (field !== undefined) error.extensions.field = field;
+    throw error;
   };
   visitLiterals(document, (value) => {
-    if (value.includes('\u0000')) refuse('a string literal of the document');
+    if (value.includes('\u0000')) refuse(undefined);
   });
   const walk = (value: unknown, path: string, depth: number): void => {
     if (depth > 64) return;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) refuse(`variable ${path}`);
+      if (value.includes('\u0000')) refuse(path);
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
-        if (key.includes('\u0000')) refuse(`a key of variable ${path}`);
-        walk(item, `${path}.${key}`, depth + 1);
+        if (key.includes('\u0000')) refuse(path);
+        walk(item, path === '' ? key : `${path}.${key}`, depth + 1);
       }
     }
   };
-  for (const [name, value] of Object.entries(variables ?? {})) walk(value, `$${name}`, 0);
+  // Paths name the field as resolvers do (`filter.ref_in[1]`), from the variable's name.
+  for (const [name, value] of Object.entries(variables ?? {})) walk(value, name, 0);
 }
 
 function visitLiterals(node: unknown, onString: (value: string) => void): void {
