@@ -22,8 +22,9 @@ export class RecordVersion extends ReportedRow {
   @Property({ type: 'integer' })
   version!: number;
 
-  @ManyToOne({ entity: () => Area, ref: true, fieldName: 'county_code', deleteRule: 'restrict' })
-  county!: Ref<Area>;
+  /** The record's county; null for records that have none (a province-wide disaster event). */
+  @ManyToOne({ entity: () => Area, ref: true, nullable: true, fieldName: 'county_code', deleteRule: 'restrict' })
+  county?: Ref<Area>;
 
   @Property({ type: JsonType })
   terms!: Record<string, unknown>;

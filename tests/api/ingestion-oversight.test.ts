@@ -144,6 +144,17 @@ describe('recordDisasterEvents', () => {
     expect(await areasOf('D-FLOOD')).toEqual([OTHER_COUNTY, COUNTY]);
     const [row] = await world.sql(`SELECT kind, ends_on::text AS ends_on FROM disaster_event WHERE ref = 'D-FLOOD'`);
     expect(row).toEqual({ kind: 'FLOOD', ends_on: '2020-07-15' });
+    expect([created.items[0].version, again.items[0].version, ended.items[0].version]).toEqual([1, 1, 2]);
+    // Nothing reported is lost: every state is a version, without a county.
+    const versions = await world.sql(
+      `SELECT v.version, v.county_code, v.terms->>'endsOn' AS ends_on, v.terms->'areaCodes' AS areas
+         FROM record_version v JOIN disaster_event e ON e.id = v.record_id
+        WHERE v.record_kind = 'DISASTER_EVENT' AND e.ref = 'D-FLOOD' ORDER BY v.version`,
+    );
+    expect(versions).toEqual([
+      { version: 1, county_code: null, ends_on: null, areas: ['5223', COUNTY, VILLAGE].sort() },
+      { version: 2, county_code: null, ends_on: '2020-07-15', areas: [COUNTY, OTHER_COUNTY].sort() },
+    ]);
     // Readers see it as reference data.
     const read = await world.data('bank', `{ node(id: "${created.items[0].id}") { ... on DisasterEvent { ref endsOn } } }`);
     expect(read.node).toEqual({ ref: 'D-FLOOD', endsOn: '2020-07-15' });

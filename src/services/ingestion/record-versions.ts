@@ -8,7 +8,7 @@
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../demo/canonical';
 import type { IngestContext } from './batch-engine';
 
-export type VersionedKind = 'HOUSEHOLD' | 'ENTERPRISE' | 'LOAN' | 'INSURANCE_POLICY' | 'CLAIM' | 'GUARANTEE_CONTRACT' | 'RELENDING_FACILITY' | 'FINDING' | 'SERVICE_POINT' | 'RISK_COMPENSATION_FUND' | 'DOCKING_EVENT';
+export type VersionedKind = 'HOUSEHOLD' | 'ENTERPRISE' | 'LOAN' | 'INSURANCE_POLICY' | 'CLAIM' | 'GUARANTEE_CONTRACT' | 'RELENDING_FACILITY' | 'FINDING' | 'SERVICE_POINT' | 'RISK_COMPENSATION_FUND' | 'DOCKING_EVENT' | 'DISASTER_EVENT';
 
 export type Terms = { [key: string]: CanonicalValue | undefined };
 
@@ -19,7 +19,7 @@ export function hashTerms(terms: Terms): { json: string; hash: string } {
 }
 
 /** Writes one version under the current batch's provenance. */
-export async function insertRecordVersion(ctx: IngestContext, kind: VersionedKind, recordId: string, version: number, countyCode: string, terms: Terms): Promise<string> {
+export async function insertRecordVersion(ctx: IngestContext, kind: VersionedKind, recordId: string, version: number, countyCode: string | null, terms: Terms): Promise<string> {
   const { json, hash } = hashTerms(terms);
   await ctx.client.query(
     `INSERT INTO record_version (source_institution_id, batch_id, received_at, record_kind, record_id, version, county_code, terms, terms_hash)

@@ -7,14 +7,16 @@
  * Every area must exist and lie in the regulator's area scope (NOT_FOUND otherwise,
  * worded alike); the period's dates must be in order and its start not in the future.
  * The same event again is UNCHANGED; a changed one (an end date once the flood is over,
- * one more county hit) is UPDATED in place, its area list replaced. `disaster_event` has
- * no version column, so an event's earlier states are not kept and no `version` is
- * taken: the change feed records each change, with its batch.
+ * one more county hit) is UPDATED: the row and its area list hold the latest state and
+ * every state, the first included, is kept in `record_version` (without a county: an
+ * event may span a province), so nothing reported is lost. `disaster_event` has no
+ * version column, so no `version` is taken from the caller.
  */
 import { DisasterKind } from '../../entities/enums';
 import type { IngestContext, IngestionKind, WrittenItem } from '../ingestion';
 import { conflictWith, freeText, invalid, notInFuture, partnerRef, type AppliedItem } from '../ingestion';
 import { areaInScope } from './oversight-refs';
+import { insertRecordVersion, type Terms } from '../ingestion/record-versions';
 
 /** One disaster event (the GraphQL `DisasterEventInput`). */
 export interface DisasterItemInput {
@@ -77,11 +79,23 @@ async function applyDisaster(ctx: IngestContext, item: CheckedDisaster): Promise
     const id = inserted.rows[0]?.id;
     if (id === undefined) throw conflictWith(null, 'CONCURRENT_CHANGE', `Disaster event ${item.ref} was created by another call meanwhile; send the item again`);
     await ctx.client.query('INSERT INTO disaster_area (event_id, area_code) SELECT $1, unnest($2::text[])', [id, areas]);
-    return { status: 'CREATED', record: { type: 'DisasterEvent', id }, version: null, warnings: [] };
+    await insertRecordVersion(ctx, 'DISASTER_EVENT', id, 1, null, disasterTerms(item.kind, item.name, item.startsOn, item.endsOn, areas));
+    return { status: 'CREATED', record: { type: 'DisasterEvent', id }, version: 1, warnings: [] };
   }
   const same =
     row.kind === item.kind && row.name === item.name && row.starts_on === item.startsOn && row.ends_on === item.endsOn && row.areas.join(',') === areas.join(',');
-  if (same) return { status: 'UNCHANGED', record: { type: 'DisasterEvent', id: row.id }, version: null, warnings: [] };
+  const versions = await ctx.client.query<{ n: number }>(
+    "SELECT coalesce(max(version), 0)::int AS n FROM record_version WHERE record_kind = 'DISASTER_EVENT' AND record_id = $1",
+    [row.id],
+  );
+  let current = versions.rows[0].n;
+  if (same) return { status: 'UNCHANGED', record: { type: 'DisasterEvent', id: row.id }, version: current === 0 ? null : current, warnings: [] };
+  if (current === 0) {
+    // An event written before versions were kept (the demo's): its state becomes version 1 first.
+    current = 1;
+    await insertRecordVersion(ctx, 'DISASTER_EVENT', row.id, current, null, disasterTerms(row.kind, row.name, row.starts_on, row.ends_on, row.areas));
+  }
+  await insertRecordVersion(ctx, 'DISASTER_EVENT', row.id, current + 1, null, disasterTerms(item.kind, item.name, item.startsOn, item.endsOn, areas));
   await ctx.client.query(
     `UPDATE disaster_event SET batch_id = $2, received_at = $3, kind = $4, name = $5, starts_on = $6, ends_on = $7 WHERE id = $1`,
     [row.id, ctx.batch.rowId, ctx.batch.receivedAt, item.kind, item.name, item.startsOn, item.endsOn],
@@ -91,17 +105,27 @@ async function applyDisaster(ctx: IngestContext, item: CheckedDisaster): Promise
     'INSERT INTO disaster_area (event_id, area_code) SELECT $1, unnest($2::text[]) ON CONFLICT (event_id, area_code) DO NOTHING',
     [row.id, areas],
   );
-  return { status: 'UPDATED', record: { type: 'DisasterEvent', id: row.id }, version: null, warnings: [] };
+  return { status: 'UPDATED', record: { type: 'DisasterEvent', id: row.id }, version: current + 1, warnings: [] };
+}
+
+/** A disaster event's terms as kept in `record_version` (no county: an event may span a province). */
+function disasterTerms(kind: string, name: string, startsOn: string, endsOn: string | null, areas: readonly string[]): Terms {
+  return { kind, name, startsOn, endsOn, areaCodes: [...areas] };
 }
 
 /** For replays: the events the first call changed, from the change feed it appended. */
 async function disastersWrittenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>> {
-  const rows = await ctx.client.query<{ id: string; ref: string; action: string }>(
-    `SELECT e.id::text AS id, e.ref, ce.action FROM change_event ce JOIN disaster_event e ON e.id = ce.record_id
+  const rows = await ctx.client.query<{ id: string; ref: string; action: string; version: number | null }>(
+    `SELECT e.id::text AS id, e.ref, ce.action,
+            (SELECT max(v.version) FROM record_version v
+              WHERE v.record_kind = 'DISASTER_EVENT' AND v.record_id = e.id AND v.batch_id = ce.batch_id)::int AS version
+       FROM change_event ce JOIN disaster_event e ON e.id = ce.record_id
       WHERE ce.batch_id = $1 AND ce.record_type = 'DisasterEvent'`,
     [ctx.batch.rowId],
   );
-  return new Map(rows.rows.map((r) => [r.ref, { status: r.action === 'CREATED' ? 'CREATED' : 'UPDATED', record: { type: 'DisasterEvent', id: r.id }, version: null }] as const));
+  return new Map(
+    rows.rows.map((r) => [r.ref, { status: r.action === 'CREATED' ? 'CREATED' : 'UPDATED', record: { type: 'DisasterEvent', id: r.id }, version: r.version }] as const),
+  );
 }
 
 export const DISASTER_INGESTION: IngestionKind<DisasterItemInput, CheckedDisaster> = {
