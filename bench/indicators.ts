@@ -85,7 +85,8 @@ async function main(): Promise<void> {
       const area = code === null ? { nation: true as const } : { code };
       const counties =
         code === null ? null : (await client.query<{ code: string }>(`SELECT code FROM area WHERE level = 'COUNTY' AND code LIKE $1`, [`${code}%`])).rows.map((r) => r.code);
-      const floorAll = await timed(rounds, async () => {
+      const anyRole = Object.keys(principals).some((role) => wantedRoles.includes(role));
+      const floorAll = !anyRole ? { median: NaN, max: NaN } : await timed(rounds, async () => {
         for (const date of [triplet.current, triplet.previous, triplet.startOfYear]) await client.query(PLAIN_INDICATORS_SQL, [date, counties]);
       });
       const floorBreakdown = await timed(rounds, () =>
