@@ -25,7 +25,7 @@ import type { AppliedItem, PolicyViolation } from './ingestion.types';
 import { conflictWith, invalid, ItemRejection, unknownReference } from './item-rejection';
 import { baseVersion } from './loan.ingestion';
 import { violationsForTerms } from './policy-rules';
-import { hashTerms, insertRecordVersion, termsHashOf, type Terms } from './record-versions';
+import { hashTerms, insertRecordVersion, termsHashOf, versionsWrittenBy, type Terms } from './record-versions';
 import { disasterEvent, villageArea } from './references';
 
 /** One claim (the GraphQL `ClaimInput`). */
@@ -279,14 +279,8 @@ async function applyClaim(ctx: IngestContext, claim: CheckedClaim): Promise<Appl
   return { status: 'UPDATED', record: { type: 'Claim', id: current.id }, version: current.version + 1, warnings };
 }
 
-async function claimsWrittenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>> {
-  const rows = await ctx.client.query<{ id: string; version: number; ref: string }>(
-    `SELECT record_id::text AS id, version, terms->>'ref' AS ref FROM record_version WHERE batch_id = $1 AND record_kind = 'CLAIM'`,
-    [ctx.batch.rowId],
-  );
-  return new Map(
-    rows.rows.map((r) => [r.ref, { status: Number(r.version) === 1 ? 'CREATED' : 'UPDATED', record: { type: 'Claim', id: r.id }, version: Number(r.version) }] as const),
-  );
+function claimsWrittenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>> {
+  return versionsWrittenBy(ctx, 'CLAIM', 'Claim');
 }
 
 export const CLAIM_INGESTION: IngestionKind<ClaimItemInput, CheckedClaim> = {

@@ -20,7 +20,7 @@ import type { AppliedItem, PolicyViolation } from './ingestion.types';
 import { conflictWith, invalid } from './item-rejection';
 import { applyLoansInBulk } from './loan-bulk.ingestion';
 import { microcreditViolations, violationsForTerms } from './policy-rules';
-import { hashTerms, insertRecordVersion, termsHashOf, type Terms } from './record-versions';
+import { hashTerms, insertRecordVersion, termsHashOf, versionsWrittenBy, type Terms } from './record-versions';
 import { agreedFund, countyArea, ownRelendingFacility } from './references';
 
 /** One loan as a bank reports it (the GraphQL `LoanInput`). */
@@ -259,14 +259,8 @@ async function lockLoan(ctx: IngestContext, ref: string): Promise<{ id: string; 
   return row === undefined ? null : { id: row.id, version: Number(row.version) };
 }
 
-async function loansWrittenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>> {
-  const rows = await ctx.client.query<{ id: string; version: number; ref: string }>(
-    `SELECT record_id::text AS id, version, terms->>'ref' AS ref FROM record_version WHERE batch_id = $1 AND record_kind = 'LOAN'`,
-    [ctx.batch.rowId],
-  );
-  return new Map(
-    rows.rows.map((r) => [r.ref, { status: Number(r.version) === 1 ? 'CREATED' : 'UPDATED', record: { type: 'Loan', id: r.id }, version: Number(r.version) }] as const),
-  );
+function loansWrittenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>> {
+  return versionsWrittenBy(ctx, 'LOAN', 'Loan');
 }
 
 export const LOAN_INGESTION: IngestionKind<LoanItemInput, CheckedLoan> = {

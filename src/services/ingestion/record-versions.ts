@@ -6,7 +6,8 @@
  * the same item is recognised as UNCHANGED.
  */
 import { canonicalJson, sha256Hex, type CanonicalValue } from '../demo/canonical';
-import type { IngestContext } from './batch-engine';
+import type { IngestContext, WrittenItem } from './batch-engine';
+import type { IngestedRecordType } from './ingestion.types';
 
 export type VersionedKind = 'HOUSEHOLD' | 'ENTERPRISE' | 'LOAN' | 'INSURANCE_POLICY' | 'CLAIM' | 'GUARANTEE_CONTRACT' | 'RELENDING_FACILITY' | 'FINDING' | 'SERVICE_POINT' | 'RISK_COMPENSATION_FUND' | 'DOCKING_EVENT' | 'DISASTER_EVENT';
 
@@ -36,4 +37,18 @@ export async function termsHashOf(ctx: IngestContext, kind: VersionedKind, recor
     [kind, recordId, version],
   );
   return rows.rows[0]?.terms_hash ?? null;
+}
+
+/**
+ * For replays of versioned kinds whose terms carry their `ref`: the records a batch wrote,
+ * by reference — version 1 was CREATED, a later one UPDATED.
+ */
+export async function versionsWrittenBy(ctx: IngestContext, kind: VersionedKind, type: IngestedRecordType): Promise<Map<string, WrittenItem>> {
+  const rows = await ctx.client.query<{ id: string; version: number; ref: string }>(
+    `SELECT record_id::text AS id, version, terms->>'ref' AS ref FROM record_version WHERE batch_id = $1 AND record_kind = $2`,
+    [ctx.batch.rowId, kind],
+  );
+  return new Map(
+    rows.rows.map((r) => [r.ref, { status: Number(r.version) === 1 ? 'CREATED' : 'UPDATED', record: { type, id: r.id }, version: Number(r.version) }] as const),
+  );
 }

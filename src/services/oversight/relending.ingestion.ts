@@ -13,7 +13,7 @@
 import type { IngestContext, IngestionKind, WrittenItem } from '../ingestion';
 import { conflictWith, exactDecimal, invalid, notInFuture, partnerRef, POSITIVE_MONEY, RATE, type AppliedItem } from '../ingestion';
 import { baseVersion } from '../ingestion/loan.ingestion';
-import { hashTerms, insertRecordVersion, termsHashOf, type Terms } from '../ingestion/record-versions';
+import { hashTerms, insertRecordVersion, termsHashOf, versionsWrittenBy, type Terms } from '../ingestion/record-versions';
 import { countyInScope, institutionByCode } from './oversight-refs';
 
 /** One re-lending draw (the GraphQL `RelendingFacilityInput`). */
@@ -137,14 +137,8 @@ async function applyRelending(ctx: IngestContext, item: CheckedRelending): Promi
   return { status: 'UPDATED', record: { type: 'RelendingFacility', id: current.id }, version, warnings: [] };
 }
 
-async function relendingWrittenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>> {
-  const rows = await ctx.client.query<{ id: string; version: number; ref: string }>(
-    `SELECT record_id::text AS id, version, terms->>'ref' AS ref FROM record_version WHERE batch_id = $1 AND record_kind = 'RELENDING_FACILITY'`,
-    [ctx.batch.rowId],
-  );
-  return new Map(
-    rows.rows.map((r) => [r.ref, { status: Number(r.version) === 1 ? 'CREATED' : 'UPDATED', record: { type: 'RelendingFacility', id: r.id }, version: Number(r.version) }] as const),
-  );
+function relendingWrittenBy(ctx: IngestContext): Promise<Map<string, WrittenItem>> {
+  return versionsWrittenBy(ctx, 'RELENDING_FACILITY', 'RelendingFacility');
 }
 
 export const RELENDING_INGESTION: IngestionKind<RelendingItemInput, CheckedRelending> = {
