@@ -11,8 +11,12 @@
  *   against the principal's rate limit, is parsed with its token limit, validated (with
  *   introspection refused in production, as on HTTP) and held to its depth, breadth and
  *   cost limits; at most `MAX_SUBSCRIPTIONS_PER_CONNECTION` run at once per connection;
- * - only subscriptions run here: queries and mutations go over HTTP, where the daily
- *   budget and the request audit apply;
+ * - every admitted subscribe is charged its estimated cost once, to the same per-key
+ *   daily budget as HTTP operations, and refused like them (`RATE_LIMITED`, limit
+ *   `dailyCostBudget`) when it does not fit; the pages of events it then delivers are
+ *   not charged again (they are bounded by the operation's own cost limits);
+ * - only subscriptions run here: queries and mutations go over HTTP, where the request
+ *   audit applies;
  * - each subscription gets its own context (`SubscriptionContext`), renewed before each
  *   page of events; PII its payloads reveal is audited before each message is sent, and
  *   a message whose audit cannot be written is replaced by an INTERNAL error.
@@ -43,6 +47,7 @@ import { createAuditSink } from './services/audit';
 import { AuthenticationError, principalKey, type RequestHeaders } from './services/auth';
 import { ChangeListener } from './services/changes';
 import {
+  budgetRefusal,
   limitError,
   limitsFor,
   limitsFormatError,
@@ -165,7 +170,10 @@ export function attachSubscriptionServer(app: FastifyInstance, options: Subscrip
     if (operation.operation !== 'subscription') {
       return [limitError('BAD_USER_INPUT', `Only subscriptions are served over WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} over HTTP (POST ${options.path})`)];
     }
-    enforceOperationLimits({ schema, document, operationName: payload.operationName, variables: payload.variables }, limits);
+    const { cost } = enforceOperationLimits({ schema, document, operationName: payload.operationName, variables: payload.variables }, limits);
+    // Last, after every other check: a subscribe refused for any other reason costs nothing.
+    const refusal = await budgetRefusal(services.ledger, auth.key, cost, limits, new Date());
+    if (refusal !== null) return [refusal];
 
     const context = subscriptionContext(auth);
     return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };

@@ -550,9 +550,15 @@ test('service points cover almost every villagers’ committee, with monthly act
          where a.month < (date_trunc('month', s.opened_on) + interval '1 month - 1 day')::date
             or (s.closed_on is not null and a.month > (date_trunc('month', s.closed_on) + interval '1 month - 1 day')::date)) as outside_open,
        (select count(*) from (select service_point_id from service_point_activity where month >= '2020-10-31'
-                              group by 1 having count(*) = 3 and max(transactions) = 0) d) as dormant`,
+                              group by 1 having count(*) = 3 and max(transactions) = 0) d) as dormant,
+       (select count(*) from service_point_activity where amount is null or (amount = 0) <> (transactions = 0)) as amount_off,
+       (select count(*) from service_point_activity a join service_point s on s.id = a.service_point_id
+         where a.transactions > 0 and (a.amount / a.transactions < case s.kind when 'BRANCH' then 1125 else 150 end
+                                       or a.amount / a.transactions > case s.kind when 'BRANCH' then 7500 else 1500 end)) as implausible_ticket`,
   );
   expect(result.outside_open).toBe(0);
+  // Every month carries its amount, zero exactly when nothing was transacted, at a plausible average ticket.
+  expect({ amountOff: result.amount_off, implausibleTicket: result.implausible_ticket }).toEqual({ amountOff: 0, implausibleTicket: 0 });
   expect(result.uncovered).toBeGreaterThan(0);
   expect(result.uncovered / result.committees).toBeLessThan(0.06);
   expect(result.dormant).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { Check, Entity, Enum, ManyToOne, Property, Unique, type Ref } from '@mikro-orm/core';
-import { ref, ReportedRow } from './base';
+import { money, ref, ReportedRow } from './base';
 import { Area } from './area.entity';
 import { Institution } from './institution.entity';
 import { ServicePointKind } from './enums';
@@ -37,10 +37,14 @@ export class ServicePoint extends ReportedRow {
   version: number = 1;
 }
 
-/** A service point's transaction count for one month (month-end date). */
+/**
+ * A service point's transaction count for one month (month-end date), and optionally the
+ * month's transaction amount (yuan): older reports and operators that only count carry none.
+ */
 @Entity({ tableName: 'service_point_activity' })
 @Unique({ properties: ['servicePoint', 'month'] })
 @Check({ name: 'service_point_activity_transactions', expression: 'transactions >= 0' })
+@Check({ name: 'service_point_activity_amount', expression: 'amount is null or amount >= 0' })
 @Check({ name: 'service_point_activity_is_month_end', expression: 'extract(day from month + 1) = 1' })
 export class ServicePointActivity extends ReportedRow {
   @ManyToOne({ entity: () => ServicePoint, ref: true, deleteRule: 'restrict' })
@@ -54,4 +58,7 @@ export class ServicePointActivity extends ReportedRow {
 
   @Property({ type: 'integer' })
   transactions!: number;
+
+  @Property(money({ nullable: true }))
+  amount?: string | null;
 }

@@ -10,6 +10,12 @@ export interface ChildrenKey {
   first: number;
 }
 
+/**
+ * At most this many designations per area (`Area.designations`): a county has a handful
+ * over its history, so the cap only bounds what a bad feed could make one field return.
+ */
+export const MAX_DESIGNATIONS = 100;
+
 /** An area's designations valid on `asOf`, or all of them when it is null. */
 export interface DesignationsKey {
   code: string;
@@ -51,13 +57,16 @@ export function createAreaLoaders(scope: LoaderScope) {
       async (keys) => {
         const rows = await selectRows<Ordinal<DesignationRow>>(
           scope,
-          sql`SELECT k.ord, ${raw(columns.designation('d'))}
+          sql`SELECT k.ord, x.*
                 FROM unnest(${pgArray(keys.map((k) => k.code))}::text[], ${pgArray(keys.map((k) => k.asOf))}::date[])
                   WITH ORDINALITY AS k(code, as_of, ord)
-                JOIN area_designation d ON d.area_code = k.code
-                 AND (k.as_of IS NULL OR (d.valid_from <= k.as_of AND (d.valid_to IS NULL OR d.valid_to > k.as_of)))
-               WHERE ${visible}
-               ORDER BY k.ord, d.valid_from, d.kind, d.id`,
+                CROSS JOIN LATERAL (
+                  SELECT ${raw(columns.designation('d'))} FROM area_designation d
+                   WHERE d.area_code = k.code
+                     AND (k.as_of IS NULL OR (d.valid_from <= k.as_of AND (d.valid_to IS NULL OR d.valid_to > k.as_of)))
+                     AND ${visible}
+                   ORDER BY d.valid_from, d.kind, d.id LIMIT ${MAX_DESIGNATIONS}) x
+               ORDER BY k.ord, x."validFrom", x.kind, x.id`,
         );
         return manyByOrdinal(keys.length, rows);
       },

@@ -1,6 +1,6 @@
 /**
  * The lists behind every connection: the root lists (one statement per page, one per
- * `totalCount`) and the nested relations (one statement per nesting level and distinct
+ * `totalCount`, or one for both where the page sorts every row anyway) and the nested relations (one statement per nesting level and distinct
  * arguments, whatever the number of parents), each named by the key that selects its rows.
  */
 import { raw, sql, type Sql } from '../db/sql';
@@ -18,7 +18,18 @@ import {
 } from './contract.lists';
 import { chinaToday, listQuery, type EntityList, type ListSpec } from './list-kit';
 import type { LoaderScope } from './loader-kit';
-import { relation, selectCount, selectPage, type PageRows, type PageWindow, type ParentType } from './page-kit';
+import {
+  countsWithPage,
+  relation,
+  selectCount,
+  selectPage,
+  selectPageWithCount,
+  type CountedPage,
+  type PageRows,
+  type PageWindow,
+  type ParentType,
+  type Relation,
+} from './page-kit';
 import {
   ALERTS,
   COUNTIES,
@@ -63,6 +74,11 @@ export interface RootList<R> {
   readonly list: EntityList;
   page(request: ListRequest): Promise<PageRows<R>>;
   count(request: ListRequest): Promise<number>;
+  /**
+   * The page and the count in one statement, or null where two are cheaper
+   * (`countsWithPage`): for a caller that wants both.
+   */
+  pageWithCount(request: ListRequest): Promise<CountedPage<R>> | null;
 }
 
 /** A nested connection's rows, per parent (a row id or an area code). */
@@ -82,12 +98,18 @@ export function createConnectionLoaders(scope: LoaderScope) {
       list,
       page: (request) => selectPage<R>(scope, listQuery(list, principal, request.spec, undefined, today), request.window),
       count: (request) => selectCount(scope, listQuery(list, principal, request.spec, undefined, today)),
+      pageWithCount: (request) => {
+        const query = listQuery(list, principal, request.spec, undefined, today);
+        return countsWithPage(query, request.window) ? selectPageWithCount<R>(scope, query, request.window) : null;
+      },
     };
   }
 
   /** `match(parent)` is the condition tying a row to the parent whose key is `parent`. */
   function nested<R>(list: EntityList, parentType: ParentType, match: (parent: Sql) => Sql): NestedList<R> {
-    const loaders = relation<R>(scope, parentType);
+    // Built on first use: a request reads a few of the fifty-odd relations.
+    let built: Relation<R> | undefined;
+    const loaders = () => (built ??= relation<R>(scope, parentType));
     const key = (parent: string, request: ListRequest) => ({
       parent,
       request: {
@@ -98,8 +120,8 @@ export function createConnectionLoaders(scope: LoaderScope) {
     });
     return {
       list,
-      page: (parent, request) => loaders.page.load(key(parent, request)),
-      count: (parent, request) => loaders.count.load(key(parent, request)),
+      page: (parent, request) => loaders().page.load(key(parent, request)),
+      count: (parent, request) => loaders().count.load(key(parent, request)),
     };
   }
 

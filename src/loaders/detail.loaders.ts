@@ -48,6 +48,8 @@ export interface ServicePointMonthRow {
   /** The month, as its last day. */
   month: string;
   transactions: number;
+  /** The month's transaction amount (numeric text), null where only the count was reported. */
+  amount: string | null;
 }
 
 export interface RecoveryRow extends ProvenanceColumns {
@@ -63,7 +65,7 @@ const detailColumns = {
   agreement: (a: string) =>
     reported(a, ['id', 'fund_id', 'bank_id', 'county_code', 'fund_share', 'bank_share', 'leverage_cap', 'valid_from', 'valid_to']),
   movement: (a: string) => reported(a, ['id', 'fund_id', 'ref', 'county_code', 'kind', 'amount', 'occurred_on', 'loan_id']),
-  activity: (a: string) => selectList(a, ['id', 'service_point_id', 'month', 'transactions']),
+  activity: (a: string) => selectList(a, ['id', 'service_point_id', 'month', 'transactions', 'amount']),
   recovery: (a: string) => reported(a, ['id', 'compensation_id', 'ref', 'county_code', 'amount', 'recovered_on']),
 };
 

@@ -1,7 +1,8 @@
 /**
  * Keyset pagination over plain rows: one statement per page, whether the page is a root
  * connection's or one page per parent of a nested connection (a LATERAL join over the
- * parents' keys), and one statement for `totalCount` only when it is asked for.
+ * parents' keys), and one statement for `totalCount` only when it is asked for (a root
+ * page that sorts every matching row anyway counts them in its own statement instead).
  *
  * Every list is a `ListQuery`: a select list, a FROM clause, a WHERE clause (the row scope
  * and the filter, built by the caller) and a total order ending with a unique
@@ -181,6 +182,43 @@ export async function selectPage<R>(scope: LoaderScope, query: ListQuery, window
          ORDER BY ${orderBy(query.order, window.backward)} LIMIT ${window.size + 1}`,
   );
   return toPage<R>(rows, query.order, window);
+}
+
+/** A root list's page with the number of rows of the whole list (scope and filter, no window). */
+export interface CountedPage<R> {
+  readonly page: PageRows<R>;
+  readonly total: number;
+}
+
+/**
+ * Whether a page and its list's count are cheaper as one statement: when the page has no
+ * cursor (so the page's WHERE clause is the count's) and its first sort key is a joined
+ * expression (e.g. a loan's overdue days from its latest position), which no index of
+ * the list's table delivers in order. Such a page reads and sorts every matching row
+ * anyway, so counting them in the same pass is free, where a separate count would scan
+ * them again. An index-ordered page stops after `size + 1` rows; counting there would
+ * force the full scan, so it keeps its own count statement.
+ */
+export function countsWithPage(query: ListQuery, window: PageWindow): boolean {
+  return window.after === null && window.before === null && query.order.length > 0 && query.order[0].needs !== undefined;
+}
+
+/**
+ * One page of a root list and the list's count in one statement (`count(*) OVER ()` is
+ * computed over every row the WHERE clause keeps, before the LIMIT). Only for a window
+ * without cursors (`countsWithPage`): a cursor's keyset predicate would be counted too.
+ * An empty page means an empty list, so its count is 0.
+ */
+export async function selectPageWithCount<R>(scope: LoaderScope, query: ListQuery, window: PageWindow): Promise<CountedPage<R>> {
+  if (window.after !== null || window.before !== null) throw new Error('selectPageWithCount: a window with a cursor');
+  const rows = await selectRows<KeyedRow>(
+    scope,
+    sql`SELECT ${query.columns}, ${keyColumns(query.order)}, count(*) OVER ()::int AS "_total" FROM ${query.from}
+         WHERE ${query.where}
+         ORDER BY ${orderBy(query.order, window.backward)} LIMIT ${window.size + 1}`,
+  );
+  const total = rows.length === 0 ? 0 : Number(rows[0]._total);
+  return { page: toPage<R>(rows, query.order, window), total };
 }
 
 /** The number of rows of a root list (scope and filter, no window). */

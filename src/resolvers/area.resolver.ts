@@ -1,5 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { AreaRow, DesignationRow } from '../loaders';
+import { Arg, Args, Ctx, Extensions, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { MAX_DESIGNATIONS, type AreaRow, type DesignationRow } from '../loaders';
 import {
   AlertConnection,
   AlertConnectionArgs,
@@ -66,7 +66,10 @@ export class AreaResolver {
     return area.code.length < 6 ? null : ctx.loaders.areaByCode.load(area.code.slice(0, 6));
   }
 
-  @FieldResolver(() => [AreaDesignationType], { description: 'Designations valid on asOf; every designation, past and present, without it.' })
+  @FieldResolver(() => [AreaDesignationType], {
+    description: `Designations valid on asOf; every designation, past and present, without it (oldest first, at most ${MAX_DESIGNATIONS}).`,
+  })
+  @Extensions({ maxItems: MAX_DESIGNATIONS })
   designations(
     @Root() area: AreaRow,
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null | undefined,
@@ -99,7 +102,10 @@ export class CountyResolver {
     return ctx.loaders.areaByCode.load(county.code.slice(0, 2));
   }
 
-  @FieldResolver(() => [AreaDesignationType], { description: 'Designations valid on asOf; every designation, past and present, without it.' })
+  @FieldResolver(() => [AreaDesignationType], {
+    description: `Designations valid on asOf; every designation, past and present, without it (oldest first, at most ${MAX_DESIGNATIONS}).`,
+  })
+  @Extensions({ maxItems: MAX_DESIGNATIONS })
   designations(
     @Root() county: AreaRow,
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null | undefined,

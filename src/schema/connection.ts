@@ -62,7 +62,8 @@ export interface ListArgs extends PageArgs {
 /**
  * A connection as resolvers return it. Its parts load when read: the page (edges, nodes,
  * page info: one statement) and `totalCount` (another), so a selection of only one of
- * them costs only its statement.
+ * them costs only its statement. A root list whose page sorts every matching row anyway
+ * reads both in one statement when both are selected (`rootConnection`).
  */
 export interface Connection<R> {
   readonly edges: Promise<Array<{ cursor: string; node: R }>>;
@@ -239,7 +240,36 @@ function lazyConnection<R>(request: ListRequest, loadPage: () => Promise<PageRow
  */
 export function rootConnection<R>(ctx: Context, source: RootList<R>, args: ListArgs, options?: ListOptions): Connection<R> {
   const request = listRequest(ctx, source.list, args, options);
-  return lazyConnection(request, () => source.page(request), () => source.count(request));
+  // graphql-js resolves all the fields of one selection synchronously before awaiting any,
+  // so the parts a query selects are all asked for within one tick. The first read waits a
+  // microtask, then reads what was asked for: the page and the count together in one
+  // statement where the list allows it (`pageWithCount`), otherwise each on its own.
+  const wanted = { page: false, count: false };
+  let read: Promise<{ page?: Promise<PageRows<R>>; total?: Promise<number> }> | undefined;
+  const start = () =>
+    (read ??= Promise.resolve().then(() => {
+      if (wanted.page && wanted.count) {
+        const both = source.pageWithCount(request);
+        if (both !== null) return { page: both.then((b) => b.page), total: both.then((b) => b.total) };
+        // Two statements, at the same time, each failing on its own.
+        return { page: source.page(request), total: source.count(request) };
+      }
+      return wanted.page ? { page: source.page(request) } : { total: source.count(request) };
+    }));
+  let page: Promise<PageRows<R>> | undefined;
+  let count: Promise<number> | undefined;
+  return lazyConnection(
+    request,
+    () => {
+      wanted.page = true;
+      // A part asked for after the first read started (not in one selection) reads alone.
+      return (page ??= start().then((r) => r.page ?? source.page(request)));
+    },
+    () => {
+      wanted.count = true;
+      return (count ??= start().then((r) => r.total ?? source.count(request)));
+    },
+  );
 }
 
 /** A nested connection of one parent; the parents of one field share its statements. */

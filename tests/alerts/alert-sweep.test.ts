@@ -277,6 +277,53 @@ describe('the rules of issue 7, on crafted data', () => {
     await pool.query(`update risk_compensation_fund set leverage_cap = 10 where id = $1`, [fund.id]);
   });
 
+  test('FUND_LEVERAGE_EXCEEDED per bank: quiet at the agreement’s cap, fires just above it, goes to the bank; no cap or no agreement in force is quiet', async () => {
+    const kind = AlertRuleKind.FUND_LEVERAGE_EXCEEDED;
+    const row = await one<{ fund_id: string; bank_id: string; agreement_id: string; agreement_cap: string | null; fund_cap: string; backed: string; paid_in: string }>(
+      `select l.risk_compensation_fund_id as fund_id, l.institution_id as bank_id, fa.id as agreement_id, fa.leverage_cap::text as agreement_cap,
+              (select rf.leverage_cap::text from risk_compensation_fund rf where rf.id = l.risk_compensation_fund_id) as fund_cap,
+              sum(lp.balance)::text as backed,
+              (select sum(case fm.kind when 'TOP_UP' then fm.amount when 'WITHDRAWAL' then -fm.amount else 0 end)
+                 from fund_movement fm where fm.fund_id = l.risk_compensation_fund_id and fm.occurred_on <= $1)::text as paid_in
+         from loan l join loan_position lp on lp.loan_id = l.id and lp.is_latest and lp.month_end = $1
+         join fund_bank_agreement fa on fa.fund_id = l.risk_compensation_fund_id and fa.bank_id = l.institution_id
+        where l.closed_on is null or l.closed_on > $1
+        group by 1, 2, 3, 4 having sum(lp.balance) > 0 order by sum(lp.balance) desc, 1, 2 limit 1`,
+      [AS_OF],
+    );
+    const fp = `fund:${row.fund_id}:bank:${row.bank_id}`;
+    const leverage = Number(row.backed) / Number(row.paid_in);
+    const cap = Math.ceil(leverage * 10_000) / 10_000;
+    const setCap = (value: string | null) => pool.query(`update fund_bank_agreement set leverage_cap = $2 where id = $1`, [row.agreement_id, value]);
+    // The fund's own cap stays out of the way: only the agreement's is under test.
+    await pool.query(`update risk_compensation_fund set leverage_cap = 10000 where id = $1`, [row.fund_id]);
+    await setCap(cap.toFixed(4));
+    expect(await fingerprints(kind)).not.toContain(fp);
+    await setCap((cap - 0.0001).toFixed(4));
+    const hit = (await evaluateRule(pool, kind, defaults(kind), AS_OF)).find((c) => c.fingerprint === fp);
+    expect(hit).toMatchObject({
+      subjectType: 'FUND',
+      subjectId: row.fund_id,
+      institutionId: row.bank_id,
+      observed: leverage.toFixed(6),
+      threshold: (cap - 0.0001).toFixed(6),
+    });
+    expect(await fingerprints(kind)).not.toContain(`fund:${row.fund_id}`);
+    // A threshold below 1 warns before the agreement's cap is reached.
+    await setCap((leverage * 1.05).toFixed(4));
+    expect(await fingerprints(kind)).not.toContain(fp);
+    expect(await fingerprints(kind, { ...defaults(kind), threshold: '0.9' })).toContain(fp);
+    // No bank-specific cap: only the fund's cap applies.
+    await setCap(null);
+    expect(await fingerprints(kind, { ...defaults(kind), threshold: '0.0001' })).not.toContain(fp);
+    // An agreement that ended before the as-of date no longer caps the bank.
+    await setCap((cap - 0.0001).toFixed(4));
+    await pool.query(`update fund_bank_agreement set valid_to = $2 where id = $1`, [row.agreement_id, AS_OF]);
+    expect(await fingerprints(kind)).not.toContain(fp);
+    await pool.query(`update fund_bank_agreement set valid_to = null, leverage_cap = $2 where id = $1`, [row.agreement_id, row.agreement_cap]);
+    await pool.query(`update risk_compensation_fund set leverage_cap = $2 where id = $1`, [row.fund_id, row.fund_cap]);
+  });
+
   test('MARGINAL_WITH_OVERDUE_LOAN: a marginal household with one overdue day fires; not overdue, or not marginal, stays quiet', async () => {
     const kind = AlertRuleKind.MARGINAL_WITH_OVERDUE_LOAN;
     const h = await one<{ household_id: string; position_id: string; county_code: string }>(

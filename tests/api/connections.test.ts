@@ -458,6 +458,35 @@ describe('ordering', () => {
     }
   });
 
+  it('counts every row under the filter when the page is ordered by a position key, on every page and alone', async () => {
+    // Ordered by overdue days, a first page reads its count in its own statement; a page
+    // after a cursor, or a count asked for alone, reads it separately: all agree.
+    const orderBy = [{ field: 'OVERDUE_DAYS', direction: 'DESC' }];
+    const asOf = '2020-06-30';
+    const countAlone = async (filter: unknown, who = 'regulator') =>
+      (await s.data(who, 'query ($f: LoanFilter, $o: [LoanOrder!], $a: Date) { loans(filter: $f, orderBy: $o, asOf: $a) { totalCount } }', { f: filter, o: orderBy, a: asOf })).loans
+        .totalCount;
+    for (const [who, filter, refs] of [
+      ['regulator', null, ['A-003', 'A-001', 'A-002', 'A-004', 'A-005', 'B-001']],
+      ['regulator', { overdueDays: { gte: 30 } }, ['A-003', 'A-001']],
+      ['regulator', { overdueDays: { gte: 1000 } }, []],
+      ['bankA', { overdueDays: { gte: 1 } }, ['A-003', 'A-001']],
+    ] as const) {
+      // `refs` in overdue order; the loans without overdue days tie, broken by id.
+      const whole = await loans(who, { filter, orderBy, asOf });
+      expect([who, filter, whole.refs.slice(0, 2), [...whole.refs].sort(), whole.totalCount]).toEqual([who, filter, refs.slice(0, 2), [...refs].sort(), refs.length]);
+      expect(await countAlone(filter, who)).toBe(refs.length);
+      const first = await loans(who, { filter, orderBy, asOf, first: 1 });
+      expect([first.refs, first.totalCount, first.pageInfo.hasNextPage]).toEqual([whole.refs.slice(0, 1), refs.length, refs.length > 1]);
+      if (refs.length > 1) {
+        const second = await loans(who, { filter, orderBy, asOf, first: 1, after: first.pageInfo.endCursor });
+        expect([second.refs, second.totalCount]).toEqual([[whole.refs[1]], refs.length]);
+      }
+      const last = await loans(who, { filter, orderBy, asOf, last: 1 });
+      expect([last.refs, last.totalCount]).toEqual([whole.refs.slice(-1), refs.length]);
+    }
+  });
+
   it('orders households, counties and alerts by their own keys', async () => {
     const result = await s.data(
       'regulator',

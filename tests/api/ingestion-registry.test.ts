@@ -404,4 +404,58 @@ describe('reportServicePointActivity', () => {
     const { body } = await world.gql('bank', ACTIVITY, { input: { items: [{ servicePointRef: 'SP-ACT2', month: '2020-02-29', transactions: 1.5 }] } });
     expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  test('an amount is stored exactly with its month, re-sent unchanged, and another amount (or none) is CONFLICT', async () => {
+    await points('bank', { items: [point('SP-AMT')] });
+    const id = await pointId('T-BANK', 'SP-AMT');
+    const first = await activity('bank', {
+      items: [
+        { servicePointRef: 'SP-AMT', month: '2020-01-31', transactions: 120, amount: '36000.1' },
+        { servicePointRef: 'SP-AMT', month: '2020-02-29', transactions: 0, amount: '0' },
+        { servicePointRef: 'SP-AMT', month: '2020-03-31', transactions: 9 },
+      ],
+    });
+    expect(first.items.map((i: Item) => i.status)).toEqual(['CREATED', 'CREATED', 'CREATED']);
+    const same = await activity('government', { items: [{ servicePointRef: 'SP-AMT', operatorCode: 'T-BANK', month: '2020-01-31', transactions: 120, amount: '36000.10' }] });
+    expect(same.items[0]).toMatchObject({ status: 'UNCHANGED' });
+    const changed = await activity('bank', {
+      partial: true,
+      items: [
+        { servicePointRef: 'SP-AMT', month: '2020-01-31', transactions: 120, amount: '36000.11' },
+        { servicePointRef: 'SP-AMT', month: '2020-03-31', transactions: 9, amount: '900' },
+      ],
+    });
+    expect(changed.items.map((i: Item) => [i.status, i.reason, i.path])).toEqual([
+      ['REJECTED', 'RECORDED_DIFFERENTLY', 'items[0].amount'],
+      ['REJECTED', 'RECORDED_DIFFERENTLY', 'items[1].amount'],
+    ]);
+    const dropped = await activity('bank', { partial: true, items: [{ servicePointRef: 'SP-AMT', month: '2020-01-31', transactions: 120 }] });
+    expect(dropped.items).toEqual([rejected(0, 'SP-AMT@2020-01-31', 'CONFLICT', 'RECORDED_DIFFERENTLY', 'items[0].amount')]);
+    expect(await world.sql('SELECT month::text AS month, transactions, amount::text AS amount FROM service_point_activity WHERE service_point_id = $1 ORDER BY month', [id])).toEqual([
+      { month: '2020-01-31', transactions: 120, amount: '36000.10' },
+      { month: '2020-02-29', transactions: 0, amount: '0.00' },
+      { month: '2020-03-31', transactions: 9, amount: null },
+    ]);
+  });
+
+  test('amounts that are negative, have more than 2 decimals, are too large or not decimals are rejected and write nothing', async () => {
+    await points('bank', { items: [point('SP-AMT2')] });
+    const result = await activity('bank', {
+      partial: true,
+      items: [
+        { servicePointRef: 'SP-AMT2', month: '2020-01-31', transactions: 1, amount: '-1' },
+        { servicePointRef: 'SP-AMT2', month: '2020-02-29', transactions: 1, amount: '10.005' },
+        { servicePointRef: 'SP-AMT2', month: '2020-04-30', transactions: 1, amount: '12345678901234567' },
+      ],
+    });
+    expect(result.items.map((i: Item) => [i.reason, i.path])).toEqual([
+      ['NEGATIVE', 'items[0].amount'],
+      ['TOO_MANY_DECIMALS', 'items[1].amount'],
+      ['OUT_OF_RANGE', 'items[2].amount'],
+    ]);
+    // Not a decimal string at all: the Decimal scalar refuses the whole operation.
+    const { body } = await world.gql('bank', ACTIVITY, { input: { items: [{ servicePointRef: 'SP-AMT2', month: '2020-03-31', transactions: 1, amount: '1e3' }] } });
+    expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await world.sql('SELECT count(*)::int AS n FROM service_point_activity WHERE service_point_id = $1', [await pointId('T-BANK', 'SP-AMT2')])).toEqual([{ n: 0 }]);
+  });
 });

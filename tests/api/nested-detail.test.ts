@@ -28,11 +28,11 @@ async function seedDetail(client: Client): Promise<SurfaceWorld> {
   w.mTopUp = await movement('MV-1', 'TOP_UP', '2000000', '2018-06-01', null);
   w.mPayA = await movement('MV-2', 'PAYOUT', '15000.50', '2020-11-30', w.la1);
   w.mPayB = await movement('MV-3', 'PAYOUT', '9000', '2020-12-31', w.lb1);
-  const activity = (pointId: string, month: string, transactions: number) =>
-    insert(client, 'service_point_activity', { ...fromGov, service_point_id: pointId, county_code: A, month, transactions });
-  await activity(w.sp1, '2020-05-31', 120);
-  await activity(w.sp1, '2020-06-30', 140);
-  await activity(w.sp2, '2020-06-30', 7);
+  const activity = (pointId: string, month: string, transactions: number, amount: string | null) =>
+    insert(client, 'service_point_activity', { ...fromGov, service_point_id: pointId, county_code: A, month, transactions, amount });
+  await activity(w.sp1, '2020-05-31', 120, '36000.5');
+  await activity(w.sp1, '2020-06-30', 140, '0.07');
+  await activity(w.sp2, '2020-06-30', 7, null);
   const fromGuarantor = { source_institution_id: w.guarantor, batch_id: batch, received_at: '2021-05-02T03:00:00Z' };
   await insert(client, 'compensation_recovery', { ...fromGuarantor, compensation_id: w.cp1, ref: 'REC-002', county_code: A, amount: '500', recovered_on: '2021-05-01' });
   return world;
@@ -86,15 +86,15 @@ describe('RiskCompensationFund.agreements and .movements', () => {
 });
 
 describe('ServicePoint.monthlyActivity', () => {
-  const ACTIVITY = `query Points($id: ID!) { node(id: $id) { ... on ServicePoint { ref monthlyActivity { month transactions } } } }`;
+  const ACTIVITY = `query Points($id: ID!) { node(id: $id) { ... on ServicePoint { ref monthlyActivity { month transactions amount } } } }`;
 
   it('lists the months latest first for whoever sees the point', async () => {
     for (const who of ['bankA', 'regulator', 'govA']) {
       expect((await s.data(who, ACTIVITY, { id: gid('ServicePoint', ids.sp1) })).node).toEqual({
         ref: 'SP-001',
         monthlyActivity: [
-          { month: '2020-06-30', transactions: 140 },
-          { month: '2020-05-31', transactions: 120 },
+          { month: '2020-06-30', transactions: 140, amount: '0.07' },
+          { month: '2020-05-31', transactions: 120, amount: '36000.50' },
         ],
       });
     }

@@ -206,12 +206,23 @@ describe('SQL statements per operation', () => {
     expect(big.data.loans.nodes).toHaveLength(100);
     const small = await measure(LOAN_BOOK, { first: 2 });
     expect(small.data.loans.nodes).toHaveLength(2);
-    // Budget check and charge; loans page and count; borrowers; their status histories;
-    // positions as of the date; links (combined model); position pages; versions; the
-    // counts of modifications and of repayments (only the counts: no page is read); the
-    // PII read audit.
-    expect(big.statements).toHaveLength(12);
+    // Budget check and charge; loans page and count (one statement: the page is ordered
+    // by balance, a position key, so it sorts every loan anyway and counts them in the
+    // same pass); borrowers; their status histories; positions as of the date; links
+    // (combined model); position pages; versions; the counts of modifications and of
+    // repayments (only the counts: no page is read); the PII read audit.
+    expect(big.statements).toHaveLength(11);
     expect(small.statements).toHaveLength(big.statements.length);
+    expect(big.statements.filter((text) => /count\(\*\) OVER \(\)/.test(text))).toHaveLength(1);
+    expect(big.statements.filter((text) => /SELECT count\(\*\)::int AS n FROM loan\b/.test(text))).toHaveLength(0);
+    expect(big.data.loans.totalCount).toBe(small.data.loans.totalCount);
+
+    // The next page (a cursor) cannot count in the page's statement: one more statement,
+    // and the same count.
+    const cursor = (await s.data('regulator', LOAN_BOOK.replace('totalCount', 'totalCount pageInfo { endCursor }'), { first: 2 })).loans.pageInfo.endCursor;
+    const next = await measure(LOAN_BOOK.replace('$first: Int', '$first: Int, $after: String').replace('first: $first,', 'first: $first, after: $after,'), { first: 2, after: cursor });
+    expect(next.statements).toHaveLength(big.statements.length + 1);
+    expect(next.data.loans.totalCount).toBe(big.data.loans.totalCount);
   });
 
   it('households with policies → claims and insured lists, guarantees → compensations', async () => {

@@ -21,6 +21,7 @@ import { createServer } from '../../src/server';
 import { issueApiKey, revokeApiKey } from '../../src/services/auth';
 import { encodeFeedCursor, pruneChangeFeed, recordChanges } from '../../src/services/changes';
 import { syntheticNationalId } from '../../src/services/identity';
+import { DEFAULT_LIMITS_CONFIG } from '../../src/services/limits';
 import { useTestDatabase } from '../helpers';
 
 const db = useTestDatabase();
@@ -79,6 +80,7 @@ beforeAll(async () => {
   await issue('bank', 'T-FEED-BANK', 'BANK');
   await issue('otherBank', 'T-FEED-BANK-2', 'BANK');
   await issue('revocable', 'T-FEED-BANK', 'BANK');
+  await issue('budget', 'T-FEED-BANK', 'BANK');
   await issue('guangxiRegulator', 'T-FEED-REG', 'REGULATOR', ['45']);
 
   orm = await createOrm({ url: db.url() });
@@ -532,6 +534,48 @@ describe('scoping at delivery time', () => {
     await feed.until((f) => f.errors.length > 0, 'the end of the subscription');
     expect(recordIds(feed)).toEqual([before]);
     expect(feed.errors).toEqual([expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })]);
+  });
+});
+
+describe('daily cost budget', () => {
+  const BUDGET = DEFAULT_LIMITS_CONFIG.default.dailyCostBudget;
+
+  test('each subscribe is charged its cost once; one that does not fit in what is left today is refused with RATE_LIMITED and charges nothing', async () => {
+    const counter = async () =>
+      (await sql<{ cost: string; requests: number }>('SELECT cost::text AS cost, requests FROM usage_counter WHERE principal_key = $1', [`key:${keyIds.budget}`]))[0] ?? null;
+    expect(await counter()).toBeNull();
+    const client = connect('budget');
+    const first = subscribe<ChangeItem>(client, CHANGES, { after: await tailCursor() });
+    const loan1 = await reportLoan('bank', 'L-BUDGET-1');
+    await first.until(has(loan1), 'the loan on the first subscription');
+    const charged = await counter();
+    const cost = Number(charged?.cost);
+    expect({ requests: charged?.requests, positive: cost > 0 }).toEqual({ requests: 1, positive: true });
+    // Delivering further pages charges nothing more.
+    const loan2 = await reportLoan('bank', 'L-BUDGET-2');
+    await first.until(has(loan2), 'a second page');
+    expect(await counter()).toEqual({ cost: String(cost), requests: 1 });
+
+    // Exactly the cost of one more subscribe left today: it fits, and spends the budget.
+    await sql('UPDATE usage_counter SET cost = $2 WHERE principal_key = $1', [`key:${keyIds.budget}`, BUDGET - cost]);
+    const second = subscribe<ChangeItem>(client, CHANGES, { after: await tailCursor() });
+    const loan3 = await reportLoan('bank', 'L-BUDGET-3');
+    await second.until(has(loan3), 'the loan on the second subscription');
+    expect(await counter()).toEqual({ cost: String(BUDGET), requests: 2 });
+
+    const third = subscribe<ChangeItem>(client, CHANGES, { after: await tailCursor() });
+    await third.until((f) => f.errors.length > 0, 'the refusal of the third');
+    expect(third.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(new RegExp(`^Daily cost budget of ${BUDGET} exhausted: this request costs ${cost} and 0 remain until `)),
+        extensions: { code: 'RATE_LIMITED', limit: 'dailyCostBudget', max: BUDGET, retryAfterSeconds: expect.any(Number) },
+      }),
+    ]);
+    expect(await counter()).toEqual({ cost: String(BUDGET), requests: 2 });
+    // The subscriptions already admitted keep running.
+    const loan4 = await reportLoan('bank', 'L-BUDGET-4');
+    await Promise.all([first.until(has(loan4), 'the first after the refusal'), second.until(has(loan4), 'the second after the refusal')]);
+    expect(third.items).toEqual([]);
   });
 });
 

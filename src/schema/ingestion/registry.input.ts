@@ -126,6 +126,9 @@ export class ServicePointActivityInput {
 
   @Field(() => Int)
   transactions!: number;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'The month’s transaction amount, yuan, an exact decimal string (at least 0); omit when the point counts only.' })
+  amount?: string | null;
 }
 
 @InputType('ReportServicePointActivityInput')

@@ -47,6 +47,9 @@ export class ServicePointMonthType {
 
   @Field(() => Int)
   transactions!: number;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'The month’s transaction amount, yuan; null where the point reported only a count.' })
+  amount!: string | null;
 }
 
 @ObjectType('CompensationRecovery', { simpleResolvers: true, description: 'Money a guarantor recovered (追偿) after a compensation.' })

@@ -313,6 +313,15 @@ export const RULES: readonly RuleDefinition[] = [
     // the FUND_LEVERAGE indicator. Fires above leverage_cap × threshold (threshold: the
     // share of each fund's own cap at which to warn, 1 = the cap) or, with no paid-in
     // capital, on any backed balance. Assigned to the county government owning the fund.
+    //
+    // Second condition, per bank: an agreement in force at the as-of date with its own
+    // (tighter) leverage_cap bounds that bank's backed balance — its loans naming the
+    // fund — by the same paid-in capital × the agreement's cap × threshold. The whole
+    // deposit stands behind each cooperating bank's loans (the schema apportions no
+    // capital per bank, and the loss shares are not capital shares), so the capital share
+    // the agreement implies is all of it; the fund condition bounds the banks' sum.
+    // Fingerprint `fund:<fund>:bank:<bank>`, assigned to the bank, which must stop
+    // lending against the fund; the fund's government sees it as an area role.
     defaults: { severity: Severity.HIGH, threshold: '1', windowDays: null, minDenominator: null, params: null },
     inputs: ['Loan', 'LoanPosition', 'RiskCompensationFund', 'FundMovement'],
     countyLocal: false,
@@ -320,20 +329,43 @@ export const RULES: readonly RuleDefinition[] = [
   , f as (
     select rf.id, rf.ref, rf.name, rf.county_code, rf.government_id, rf.leverage_cap * coalesce(p.threshold, 1) as cap,
            (select coalesce(sum(case fm.kind when 'TOP_UP' then fm.amount when 'WITHDRAWAL' then -fm.amount else 0 end), 0)
-              from fund_movement fm where fm.fund_id = rf.id and fm.occurred_on <= p.as_of) as paid_in,
-           (select coalesce(sum(lp.balance), 0) from loan l
-              join loan_position lp on lp.loan_id = l.id and lp.is_latest and lp.month_end <= p.as_of and lp.month_end > p.as_of - interval '1 month'
-             where l.risk_compensation_fund_id = rf.id and (l.closed_on is null or l.closed_on > lp.month_end)) as backed
+              from fund_movement fm where fm.fund_id = rf.id and fm.occurred_on <= p.as_of) as paid_in
       from risk_compensation_fund rf cross join p
      where rf.established_on <= p.as_of and ${IN_COUNTIES('rf.county_code')})
-  select 'fund:' || f.id as fingerprint, 'FUND' as subject_type, f.id::text as subject_id, f.county_code,
-         f.government_id::text as institution_id, case when f.paid_in > 0 then round(f.backed / f.paid_in, 6) end as observed,
-         round(f.cap, 6) as threshold,
-         'Risk compensation fund ' || f.ref || ' backs ' || f.backed || ' yuan on ' || f.paid_in || ' yuan paid in'
-           || case when f.paid_in > 0 then ' (leverage ' || round(f.backed / f.paid_in, 2) || ')' else '' end
-           || ', above its cap of ' || round(f.cap, 2) as message
-    from f
-   where f.backed > 0 and (f.paid_in <= 0 or f.backed > f.paid_in * f.cap)`,
+  , by_bank as (
+    select l.risk_compensation_fund_id as fund_id, l.institution_id as bank_id, sum(lp.balance) as backed
+      from f join loan l on l.risk_compensation_fund_id = f.id cross join p
+      join loan_position lp on lp.loan_id = l.id and lp.is_latest and lp.month_end <= p.as_of and lp.month_end > p.as_of - interval '1 month'
+     where l.closed_on is null or l.closed_on > lp.month_end
+     group by 1, 2)
+  , fb as (
+    select f.*, coalesce((select sum(b.backed) from by_bank b where b.fund_id = f.id), 0) as backed from f)
+  , agreed as (
+    select fb.id, fb.ref, fb.county_code, fb.paid_in, b.bank_id, b.backed, i.code as bank_code,
+           a.leverage_cap * coalesce(p.threshold, 1) as cap
+      from fb join by_bank b on b.fund_id = fb.id join institution i on i.id = b.bank_id cross join p
+      cross join lateral (select fa.leverage_cap from fund_bank_agreement fa
+                           where fa.fund_id = fb.id and fa.bank_id = b.bank_id and fa.valid_from <= p.as_of
+                             and (fa.valid_to is null or fa.valid_to > p.as_of)
+                           order by fa.valid_from desc limit 1) a
+     where a.leverage_cap is not null)
+  select 'fund:' || fb.id as fingerprint, 'FUND' as subject_type, fb.id::text as subject_id, fb.county_code,
+         fb.government_id::text as institution_id, case when fb.paid_in > 0 then round(fb.backed / fb.paid_in, 6) end as observed,
+         round(fb.cap, 6) as threshold,
+         'Risk compensation fund ' || fb.ref || ' backs ' || fb.backed || ' yuan on ' || fb.paid_in || ' yuan paid in'
+           || case when fb.paid_in > 0 then ' (leverage ' || round(fb.backed / fb.paid_in, 2) || ')' else '' end
+           || ', above its cap of ' || round(fb.cap, 2) as message
+    from fb
+   where fb.backed > 0 and (fb.paid_in <= 0 or fb.backed > fb.paid_in * fb.cap)
+  union all
+  select 'fund:' || g.id || ':bank:' || g.bank_id as fingerprint, 'FUND' as subject_type, g.id::text as subject_id, g.county_code,
+         g.bank_id::text as institution_id, case when g.paid_in > 0 then round(g.backed / g.paid_in, 6) end as observed,
+         round(g.cap, 6) as threshold,
+         'Bank ' || g.bank_code || ' lends ' || g.backed || ' yuan against risk compensation fund ' || g.ref || ' on ' || g.paid_in
+           || ' yuan paid in' || case when g.paid_in > 0 then ' (leverage ' || round(g.backed / g.paid_in, 2) || ')' else '' end
+           || ', above its agreement''s cap of ' || round(g.cap, 2) as message
+    from agreed g
+   where g.backed > 0 and (g.paid_in <= 0 or g.backed > g.paid_in * g.cap)`,
   },
   {
     kind: AlertRuleKind.MARGINAL_WITH_OVERDUE_LOAN,

@@ -39,7 +39,7 @@ const CONTENT: ReadonlyArray<[string, string]> = [
   ['relending_facility', `select concat_ws('|', f.ref, b.code, f.amount, f.annual_rate, f.drawn_on, f.due_on, f.rollovers, f.repaid_on) as r from relending_facility f join institution b on b.id = f.borrower_id order by f.ref`],
   ['enterprise', `select concat_ws('|', credit_code, name, kind, county_code, village_code, poverty_driving) as r from enterprise order by credit_code`],
   ['service_point', `select concat_ws('|', i.code, s.ref, s.kind, s.name, s.village_code, s.opened_on, s.closed_on) as r from service_point s join institution i on i.id = s.institution_id order by i.code, s.ref`],
-  ['service_point_activity', `select concat_ws('|', i.code, s.ref, a.month, a.transactions) as r from service_point_activity a join service_point s on s.id = a.service_point_id join institution i on i.id = s.institution_id order by i.code, s.ref, a.month`],
+  ['service_point_activity', `select concat_ws('|', i.code, s.ref, a.month, a.transactions, a.amount) as r from service_point_activity a join service_point s on s.id = a.service_point_id join institution i on i.id = s.institution_id order by i.code, s.ref, a.month`],
   ['docking_project', `select concat_ws('|', e.ref, p.ref, x.credit_code, b.code, p.requested, p.signed, p.disbursed) as r
      from docking_project p join docking_event e on e.id = p.event_id join enterprise x on x.id = p.enterprise_id join institution b on b.id = p.bank_id order by e.ref, p.ref`],
   ['finding', `select concat_ws('|', s.code, f.ref, f.source, f.county_code, f.text, f.found_on, f.due_on, f.status, f.closed_on) as r from finding f join institution s on s.id = f.source_institution_id order by s.code, f.ref`],

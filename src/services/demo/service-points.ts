@@ -2,6 +2,7 @@ import type { Inst } from './batches';
 import { day, iso, monthEndOf, MONTH_ENDS, type Day } from './calendar';
 import { recordVersion, type DemoContext } from './context';
 import { DEMO_SUFFIX } from './institutions';
+import { mulDiv, yuan } from './money';
 import type { Rng } from './prng';
 import type { CountyRef, VillageRef } from './reference';
 
@@ -13,6 +14,18 @@ const TYPICAL: Record<Kind, [number, number]> = {
   ATM: [120, 800],
   AGENT: [20, 220],
   MOBILE: [8, 60],
+};
+
+/**
+ * Average amount of one transaction by kind, fen: [min, max] of a point's typical ticket.
+ * Village agents pay out small help-farmer withdrawals, branches handle loans and
+ * remittances.
+ */
+const TICKET_FEN: Record<Kind, [number, number]> = {
+  BRANCH: [150_000, 600_000],
+  ATM: [40_000, 120_000],
+  AGENT: [20_000, 80_000],
+  MOBILE: [30_000, 100_000],
 };
 
 /** Month-end factors (percent): Spring Festival peaks, the February 2020 epidemic slump. */
@@ -29,7 +42,9 @@ const SEASONAL: Record<string, number> = {
  * in almost every villagers' committee (a few have none), ATMs and mobile services in
  * some, a branch and an ATM in each township seat; a few points closed, a few dormant
  * (no transactions) for the last three to six months of 2020. Monthly activity for every
- * month a point was open.
+ * month a point was open, with its transaction amount: the count × a typical ticket of the
+ * point, varied ±25 % per month. The amounts come from a stream derived per point, so
+ * adding them left every other generated value as it was.
  */
 export function servicePoints(ctx: DemoContext, rng: Rng, county: CountyRef): void {
   const banks = ctx.institutions.counties.get(county.code)!;
@@ -94,6 +109,10 @@ function emitPoint(ctx: DemoContext, rng: Rng, county: CountyRef, village: Villa
 
   const [low, high] = TYPICAL[kind];
   const typical = rng.int(low, high);
+  // A derived stream: drawing from `rng` here would shift everything generated after this point.
+  const tickets = rng.derive(`ticket/${bank.code}/${ref}`);
+  const [ticketLow, ticketHigh] = TICKET_FEN[kind];
+  const ticket = tickets.int(ticketLow, ticketHigh);
   const firstMonth = monthEndOf(openedOn);
   const lastMonth: Day | null = closedOn === null ? null : monthEndOf(closedOn);
   for (const monthEnd of MONTH_ENDS) {
@@ -108,6 +127,7 @@ function emitPoint(ctx: DemoContext, rng: Rng, county: CountyRef, village: Villa
       county_code: county.code,
       month: iso(monthEnd),
       transactions,
+      amount: yuan(mulDiv(transactions * ticket, tickets.int(75, 125), 100)),
     });
   }
 }

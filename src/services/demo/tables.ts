@@ -74,7 +74,7 @@ export const TABLES = {
     county_code: 'text', opened_on: 'date', closed_on: 'date?', version: 'int',
   }),
   service_point_activity: table('service_point_activity', {
-    id: 'bigint', ...REPORTED, service_point_id: 'bigint', county_code: 'text', month: 'date', transactions: 'int',
+    id: 'bigint', ...REPORTED, service_point_id: 'bigint', county_code: 'text', month: 'date', transactions: 'int', amount: 'numeric?',
   }),
   household: table('household', {
     id: 'bigint', ...REPORTED, ref: 'text', village_code: 'text', county_code: 'text', status: 'text', status_since: 'date',

@@ -253,11 +253,17 @@ export const IMPORT_KINDS: readonly ImportKind[] = [
   {
     name: 'service-point-activity',
     aliases: ['reportServicePointActivity'],
-    description: 'a service point’s monthly transaction count (reportServicePointActivity, BANK or GOVERNMENT)',
+    description: 'a service point’s monthly transaction count and amount (reportServicePointActivity, BANK or GOVERNMENT)',
     service: reportServicePointActivity,
     refOf: (item) => `${operatorPrefix(item)}${text(item.servicePointRef)}@${text(item.month)}`,
     maxListEntries: 0,
-    columns: [...required('servicePointRef'), ...optional('operatorCode'), ...required('month'), { path: 'transactions', type: 'integer', required: true }],
+    columns: [
+      ...required('servicePointRef'),
+      ...optional('operatorCode'),
+      ...required('month'),
+      { path: 'transactions', type: 'integer', required: true },
+      ...optional('amount'),
+    ],
   },
   {
     name: 'funds',

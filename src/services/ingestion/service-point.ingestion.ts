@@ -13,14 +13,17 @@
  * `version` CONFLICT.
  *
  * Activity is one row per (point, month end) with no version column in the schema, so
- * the same count again is UNCHANGED and a different count for a recorded month is
- * CONFLICT / RECORDED_DIFFERENTLY — never overwritten (see docs/ingestion.md for the
- * schema change that would make corrections versions).
+ * the same count (and amount) again is UNCHANGED and a different count or amount for a
+ * recorded month is CONFLICT / RECORDED_DIFFERENTLY — never overwritten (see
+ * docs/ingestion.md for the schema change that would make corrections versions). The
+ * amount is optional because many points (ATMs, agents) report only counts; a month
+ * recorded without an amount and re-sent with one is a different report, not a fill-in,
+ * for the same reason.
  */
 import { sql } from '../../db/sql';
 import { servicePointScope } from '../access';
 import type { IngestContext, IngestionKind, WrittenItem } from './batch-engine';
-import { freeText, monthEndOf, notInFuture, partnerRef } from './field-rules';
+import { exactDecimal, freeText, MONEY, monthEndOf, notInFuture, partnerRef } from './field-rules';
 import type { AppliedItem } from './ingestion.types';
 import { conflictWith, invalid, unknownReference } from './item-rejection';
 import { baseVersion } from './loan.ingestion';
@@ -57,6 +60,8 @@ export interface ActivityItemInput {
   operatorCode?: string | null;
   month: string;
   transactions: number;
+  /** The month's transaction amount, yuan, as an exact decimal string. */
+  amount?: string | null;
 }
 
 interface CheckedActivity {
@@ -64,6 +69,8 @@ interface CheckedActivity {
   operatorCode: string | null;
   month: string;
   transactions: number;
+  /** Canonical two-decimal text, or null when not reported. */
+  amount: string | null;
 }
 
 const KINDS: ReadonlySet<string> = new Set(['BRANCH', 'ATM', 'AGENT', 'MOBILE']);
@@ -187,7 +194,8 @@ function checkActivity(item: ActivityItemInput, today: string): CheckedActivity 
     throw invalid('month', 'NOT_MONTH_END', 'month must be the last day of its month');
   }
   if (item.month > monthEndOf(today)) throw invalid('month', 'IN_FUTURE', 'month must not be after the current month');
-  return { servicePointRef, operatorCode: operator(item.operatorCode), month: item.month, transactions: wholeNumber(item.transactions, 'transactions', 0, MAX_TRANSACTIONS) };
+  const amount = item.amount === null || item.amount === undefined ? null : exactDecimal(item.amount, 'amount', MONEY).text;
+  return { servicePointRef, operatorCode: operator(item.operatorCode), month: item.month, transactions: wholeNumber(item.transactions, 'transactions', 0, MAX_TRANSACTIONS), amount };
 }
 
 async function applyActivity(ctx: IngestContext, a: CheckedActivity): Promise<AppliedItem> {
@@ -200,16 +208,25 @@ async function applyActivity(ctx: IngestContext, a: CheckedActivity): Promise<Ap
   if (a.month < monthEndOf(row.openedOn)) throw invalid('month', 'BEFORE_OPENING', `month is before the point opened (${row.openedOn})`);
   if (row.closedOn !== null && a.month > monthEndOf(row.closedOn)) throw invalid('month', 'AFTER_CLOSING', `month is after the point closed (${row.closedOn})`);
   const record = { type: 'ServicePoint' as const, id: row.id };
-  const found = await ctx.client.query<{ transactions: number }>('SELECT transactions FROM service_point_activity WHERE service_point_id = $1 AND month = $2', [row.id, a.month]);
+  const found = await ctx.client.query<{ transactions: number; amount: string | null }>(
+    'SELECT transactions, amount::text AS amount FROM service_point_activity WHERE service_point_id = $1 AND month = $2',
+    [row.id, a.month],
+  );
   const recorded = found.rows[0];
   if (recorded !== undefined) {
-    if (Number(recorded.transactions) === a.transactions) return { status: 'UNCHANGED', record, version: null, warnings: [] };
-    throw conflictWith('transactions', 'RECORDED_DIFFERENTLY', `${a.month} of service point ${a.servicePointRef} is recorded with another count; recorded months are not overwritten`);
+    const recordedAmount = recorded.amount === null ? null : exactDecimal(recorded.amount, 'amount', MONEY).text;
+    if (Number(recorded.transactions) !== a.transactions) {
+      throw conflictWith('transactions', 'RECORDED_DIFFERENTLY', `${a.month} of service point ${a.servicePointRef} is recorded with another count; recorded months are not overwritten`);
+    }
+    if (recordedAmount !== a.amount) {
+      throw conflictWith('amount', 'RECORDED_DIFFERENTLY', `${a.month} of service point ${a.servicePointRef} is recorded with another amount; recorded months are not overwritten`);
+    }
+    return { status: 'UNCHANGED', record, version: null, warnings: [] };
   }
   await ctx.client.query(
-    `INSERT INTO service_point_activity (source_institution_id, batch_id, received_at, service_point_id, county_code, month, transactions)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [ctx.institution.id, ctx.batch.rowId, ctx.batch.receivedAt, row.id, row.countyCode, a.month, a.transactions],
+    `INSERT INTO service_point_activity (source_institution_id, batch_id, received_at, service_point_id, county_code, month, transactions, amount)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [ctx.institution.id, ctx.batch.rowId, ctx.batch.receivedAt, row.id, row.countyCode, a.month, a.transactions, a.amount],
   );
   return { status: 'CREATED', record, version: null, warnings: [] };
 }

@@ -1,3 +1,4 @@
+export * from './budget-admission';
 export * from './cost-ledger';
 export * from './limit.errors';
 export * from './limits.config';

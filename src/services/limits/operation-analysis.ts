@@ -441,9 +441,7 @@ export function rejectNulCharacters(document: DocumentNode, variables: Readonly<
     if (field !== undefined) error.extensions.field = field;
     throw error;
   };
-  visitLiterals(document, (value) => {
-    if (value.includes('\u0000')) refuse(undefined);
-  });
+  if (literalsHoldNul(document)) refuse(undefined);
   const walk = (value: unknown, path: string, depth: number): void => {
     if (depth > 64) return;
     if (typeof value === 'string') {
@@ -459,6 +457,25 @@ export function rejectNulCharacters(document: DocumentNode, variables: Readonly<
   };
   // Paths name the field as resolvers do (`filter.ref_in[1]`), from the variable's name.
   for (const [name, value] of Object.entries(variables ?? {})) walk(value, name, 0);
+}
+
+/**
+ * Whether a string literal of the document holds a NUL, once per document: Apollo reuses
+ * the parsed document of an operation text it has seen, so the walk over the whole tree
+ * runs once per distinct operation, not once per request.
+ */
+const literalNul = new WeakMap<DocumentNode, boolean>();
+
+function literalsHoldNul(document: DocumentNode): boolean {
+  let found = literalNul.get(document);
+  if (found === undefined) {
+    found = false;
+    visitLiterals(document, (value) => {
+      if (value.includes('\u0000')) found = true;
+    });
+    literalNul.set(document, found);
+  }
+  return found;
 }
 
 function visitLiterals(node: unknown, onString: (value: string) => void): void {
