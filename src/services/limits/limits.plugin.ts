@@ -25,10 +25,11 @@
  */
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequest, type GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { nextChinaMidnight, type CostLedger } from './cost-ledger';
+import type { CostLedger } from './cost-ledger';
 import { limitError, type LimitErrorCode } from './limit.errors';
 import { limitsFor, type LimitSettings, type LimitsConfig } from './limits.config';
 import { enforceOperationLimits } from './operation-analysis';
+import { budgetRefusal } from './budget-admission';
 import { operationHash, type PersistedOperations } from './persisted-operations';
 import { parseWithLimits } from './query-parse';
 import type { RateLimiter } from './rate-limiter';
@@ -192,25 +193,8 @@ export function limitsPlugin<TContext extends LimitsContext>(options: LimitsPlug
   }
 
   async function admitToBudget(ledger: CostLedger, key: string, cost: number, limits: LimitSettings, at: Date): Promise<void> {
-    let admission: { charged: boolean; cost: number };
-    try {
-      admission = await ledger.admit(key, cost, limits.dailyCostBudget);
-    } catch {
-      throw withHttp(limitError('DATABASE_UNAVAILABLE', 'The daily budget could not be checked; try again shortly'));
-    }
-    if (!admission.charged) {
-      const remaining = Math.max(0, limits.dailyCostBudget - admission.cost);
-      const resetsAt = nextChinaMidnight(at);
-      const retryAfterSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - at.getTime()) / 1000));
-      throw withHttp(
-        rateLimited(
-          `Daily cost budget of ${limits.dailyCostBudget} exhausted: this request costs ${cost} and ${remaining} remain until ${resetsAt.toISOString()}`,
-          'dailyCostBudget',
-          limits.dailyCostBudget,
-          retryAfterSeconds,
-        ),
-      );
-    }
+    const refusal = await budgetRefusal(ledger, key, cost, limits, at);
+    if (refusal !== null) throw withHttp(refusal);
   }
 }
 
