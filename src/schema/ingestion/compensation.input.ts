@@ -1,3 +1,4 @@
+import { batchInput, type BatchInputShape } from './batch-input';
 import { Field, InputType } from 'type-graphql';
 import { DateScalar, DecimalScalar } from '../scalars';
 
@@ -37,14 +38,5 @@ export class CompensationInput {
   recoveries?: CompensationRecoveryInput[] | null;
 }
 
-@InputType('RecordCompensationsInput')
-export class RecordCompensationsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [CompensationInput], { description: 'At most 1,000 items.' })
-  items!: CompensationInput[];
-}
+export const RecordCompensationsInput = batchInput('RecordCompensationsInput', CompensationInput);
+export type RecordCompensationsInput = BatchInputShape<CompensationInput>;

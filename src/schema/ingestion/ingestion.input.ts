@@ -1,3 +1,4 @@
+import { batchInput, type BatchInputShape } from './batch-input';
 import { Field, InputType, Int } from 'type-graphql';
 import { AccountKind, EnterpriseKind, FiveClass, GuaranteeMode, LoanClosure, LoanProduct } from '../enums';
 import { ModificationKind } from '../query-enums';
@@ -106,17 +107,8 @@ export class LoanInput {
   version?: number | null;
 }
 
-@InputType('UpsertLoansInput')
-export class UpsertLoansInput {
-  @Field(() => String, { nullable: true, description: 'Your id for this batch: the same id and payload again returns the first answer; another payload is CONFLICT.' })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false, description: 'Apply the valid items and report the rejected ones; by default one rejection rejects the batch.' })
-  partial!: boolean;
-
-  @Field(() => [LoanInput], { description: 'At most 1,000 items.' })
-  items!: LoanInput[];
-}
+export const UpsertLoansInput = batchInput('UpsertLoansInput', LoanInput);
+export type UpsertLoansInput = BatchInputShape<LoanInput>;
 
 @InputType('LoanPositionInput', { description: 'A loan’s month-end position; a re-reported month becomes a new version.' })
 export class LoanPositionInput {
@@ -145,17 +137,8 @@ export class LoanPositionInput {
   version?: number | null;
 }
 
-@InputType('ReportLoanPositionsInput')
-export class ReportLoanPositionsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [LoanPositionInput])
-  items!: LoanPositionInput[];
-}
+export const ReportLoanPositionsInput = batchInput('ReportLoanPositionsInput', LoanPositionInput);
+export type ReportLoanPositionsInput = BatchInputShape<LoanPositionInput>;
 
 @InputType('RepaymentInput')
 export class RepaymentInput {
@@ -175,17 +158,8 @@ export class RepaymentInput {
   interest!: string;
 }
 
-@InputType('RecordRepaymentsInput')
-export class RecordRepaymentsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [RepaymentInput])
-  items!: RepaymentInput[];
-}
+export const RecordRepaymentsInput = batchInput('RecordRepaymentsInput', RepaymentInput);
+export type RecordRepaymentsInput = BatchInputShape<RepaymentInput>;
 
 @InputType('LoanModificationInput')
 export class LoanModificationInput {
@@ -214,17 +188,8 @@ export class LoanModificationInput {
   classificationRelief?: boolean | null;
 }
 
-@InputType('RecordLoanModificationsInput')
-export class RecordLoanModificationsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [LoanModificationInput])
-  items!: LoanModificationInput[];
-}
+export const RecordLoanModificationsInput = batchInput('RecordLoanModificationsInput', LoanModificationInput);
+export type RecordLoanModificationsInput = BatchInputShape<LoanModificationInput>;
 
 @InputType('LoanNameInput', { description: 'A loan as its bank names it: the bank’s institution code and its own loan reference.' })
 export class LoanNameInput {
@@ -283,14 +248,5 @@ export class GuaranteeContractInput {
   version?: number | null;
 }
 
-@InputType('UpsertGuaranteeContractsInput')
-export class UpsertGuaranteeContractsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [GuaranteeContractInput])
-  items!: GuaranteeContractInput[];
-}
+export const UpsertGuaranteeContractsInput = batchInput('UpsertGuaranteeContractsInput', GuaranteeContractInput);
+export type UpsertGuaranteeContractsInput = BatchInputShape<GuaranteeContractInput>;

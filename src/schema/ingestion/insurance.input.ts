@@ -1,3 +1,4 @@
+import { batchInput, type BatchInputShape } from './batch-input';
 import { Field, InputType, Int } from 'type-graphql';
 import { ClaimCause, InsuranceLine } from '../enums';
 import { DateScalar, DecimalScalar } from '../scalars';
@@ -88,17 +89,8 @@ export class InsurancePolicyInput {
   version?: number | null;
 }
 
-@InputType('UpsertInsurancePoliciesInput')
-export class UpsertInsurancePoliciesInput {
-  @Field(() => String, { nullable: true, description: 'Your id for this batch: the same id and payload again returns the first answer; another payload is CONFLICT.' })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false, description: 'Apply the valid items and report the rejected ones; by default one rejection rejects the batch.' })
-  partial!: boolean;
-
-  @Field(() => [InsurancePolicyInput], { description: 'At most 1,000 items.' })
-  items!: InsurancePolicyInput[];
-}
+export const UpsertInsurancePoliciesInput = batchInput('UpsertInsurancePoliciesInput', InsurancePolicyInput);
+export type UpsertInsurancePoliciesInput = BatchInputShape<InsurancePolicyInput>;
 
 @InputType('ClaimInput', { description: 'A claim on one of the insurer’s own policies, named by its own claim reference. Send it again as it is agreed and paid: each change is a new version.' })
 export class ClaimInput {
@@ -136,14 +128,5 @@ export class ClaimInput {
   version?: number | null;
 }
 
-@InputType('RecordClaimsInput')
-export class RecordClaimsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [ClaimInput], { description: 'At most 1,000 items.' })
-  items!: ClaimInput[];
-}
+export const RecordClaimsInput = batchInput('RecordClaimsInput', ClaimInput);
+export type RecordClaimsInput = BatchInputShape<ClaimInput>;

@@ -1,3 +1,4 @@
+import { batchInput, type BatchInputShape } from './batch-input';
 import { Field, InputType, Int } from 'type-graphql';
 import { DisasterKind, FindingSource } from '../query-enums';
 import { DateScalar, DecimalScalar } from '../scalars';
@@ -35,17 +36,8 @@ export class RelendingFacilityInput {
   version?: number | null;
 }
 
-@InputType('UpsertRelendingFacilitiesInput')
-export class UpsertRelendingFacilitiesInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [RelendingFacilityInput])
-  items!: RelendingFacilityInput[];
-}
+export const UpsertRelendingFacilitiesInput = batchInput('UpsertRelendingFacilitiesInput', RelendingFacilityInput);
+export type UpsertRelendingFacilitiesInput = BatchInputShape<RelendingFacilityInput>;
 
 @InputType('DisasterEventInput', { description: 'A disaster event as the declaring regulator reports it, named by its own reference.' })
 export class DisasterEventInput {
@@ -68,17 +60,8 @@ export class DisasterEventInput {
   areaCodes!: string[];
 }
 
-@InputType('RecordDisasterEventsInput')
-export class RecordDisasterEventsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [DisasterEventInput])
-  items!: DisasterEventInput[];
-}
+export const RecordDisasterEventsInput = batchInput('RecordDisasterEventsInput', DisasterEventInput);
+export type RecordDisasterEventsInput = BatchInputShape<DisasterEventInput>;
 
 @InputType('RectificationStepInput', { description: 'One rectification step; steps are numbered 1, 2, … in the order given.' })
 export class RectificationStepInput {
@@ -116,17 +99,8 @@ export class FindingInput {
   version?: number | null;
 }
 
-@InputType('UpsertFindingsInput')
-export class UpsertFindingsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [FindingInput])
-  items!: FindingInput[];
-}
+export const UpsertFindingsInput = batchInput('UpsertFindingsInput', FindingInput);
+export type UpsertFindingsInput = BatchInputShape<FindingInput>;
 
 @InputType('RectificationReportInput', { description: 'A rectification step reported done by the institution concerned.' })
 export class RectificationReportInput {
@@ -146,17 +120,8 @@ export class RectificationReportInput {
   evidence!: string;
 }
 
-@InputType('ReportRectificationStepsInput')
-export class ReportRectificationStepsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [RectificationReportInput])
-  items!: RectificationReportInput[];
-}
+export const ReportRectificationStepsInput = batchInput('ReportRectificationStepsInput', RectificationReportInput);
+export type ReportRectificationStepsInput = BatchInputShape<RectificationReportInput>;
 
 @InputType('RectificationVerificationInput', { description: 'A reported rectification step a regulator verifies.' })
 export class RectificationVerificationInput {
@@ -170,14 +135,5 @@ export class RectificationVerificationInput {
   seq!: number;
 }
 
-@InputType('VerifyRectificationStepsInput')
-export class VerifyRectificationStepsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [RectificationVerificationInput])
-  items!: RectificationVerificationInput[];
-}
+export const VerifyRectificationStepsInput = batchInput('VerifyRectificationStepsInput', RectificationVerificationInput);
+export type VerifyRectificationStepsInput = BatchInputShape<RectificationVerificationInput>;

@@ -4,6 +4,7 @@
  * compensation funds with their bank agreements and movements, financing docking events. Enum-typed fields reuse the domain's
  * GraphQL enums; a national ID number arrives only through `NationalIdNumber`.
  */
+import { batchInput, type BatchInputShape } from './batch-input';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { FundMovementKind } from '../../entities/enums';
 import { EnterpriseKind, HouseholdAttribute, HouseholdStatus } from '../enums';
@@ -62,17 +63,8 @@ export class HouseholdRegistryInput {
   version?: number | null;
 }
 
-@InputType('UpsertHouseholdsInput')
-export class UpsertHouseholdsInput {
-  @Field(() => String, { nullable: true, description: 'Your id for this batch: the same id and payload again returns the first answer; another payload is CONFLICT.' })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false, description: 'Apply the valid items and report the rejected ones; by default one rejection rejects the batch.' })
-  partial!: boolean;
-
-  @Field(() => [HouseholdRegistryInput], { description: 'At most 1,000 items.' })
-  items!: HouseholdRegistryInput[];
-}
+export const UpsertHouseholdsInput = batchInput('UpsertHouseholdsInput', HouseholdRegistryInput);
+export type UpsertHouseholdsInput = BatchInputShape<HouseholdRegistryInput>;
 
 @InputType('ServicePointInput', { description: 'A village service point, named by its operator’s code and the operator’s own reference.' })
 export class ServicePointInput {
@@ -101,17 +93,8 @@ export class ServicePointInput {
   version?: number | null;
 }
 
-@InputType('UpsertServicePointsInput')
-export class UpsertServicePointsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [ServicePointInput], { description: 'At most 1,000 items.' })
-  items!: ServicePointInput[];
-}
+export const UpsertServicePointsInput = batchInput('UpsertServicePointsInput', ServicePointInput);
+export type UpsertServicePointsInput = BatchInputShape<ServicePointInput>;
 
 @InputType('ServicePointActivityInput', { description: 'One month of a service point’s transactions; idempotent per point and month.' })
 export class ServicePointActivityInput {
@@ -131,17 +114,8 @@ export class ServicePointActivityInput {
   amount?: string | null;
 }
 
-@InputType('ReportServicePointActivityInput')
-export class ReportServicePointActivityInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [ServicePointActivityInput], { description: 'At most 1,000 items.' })
-  items!: ServicePointActivityInput[];
-}
+export const ReportServicePointActivityInput = batchInput('ReportServicePointActivityInput', ServicePointActivityInput);
+export type ReportServicePointActivityInput = BatchInputShape<ServicePointActivityInput>;
 
 @InputType('EnterpriseLinkageInput', { description: 'How many registered households an enterprise links to in one way, at a month end.' })
 export class EnterpriseLinkageInput {
@@ -182,17 +156,8 @@ export class EnterpriseRegistryInput {
   version?: number | null;
 }
 
-@InputType('UpsertEnterprisesInput')
-export class UpsertEnterprisesInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [EnterpriseRegistryInput], { description: 'At most 1,000 items.' })
-  items!: EnterpriseRegistryInput[];
-}
+export const UpsertEnterprisesInput = batchInput('UpsertEnterprisesInput', EnterpriseRegistryInput);
+export type UpsertEnterprisesInput = BatchInputShape<EnterpriseRegistryInput>;
 
 @InputType('FundBankAgreementInput', { description: 'The loss-sharing agreement of a fund with one bank from a date.' })
 export class FundBankAgreementInput {
@@ -242,17 +207,8 @@ export class RiskCompensationFundInput {
   version?: number | null;
 }
 
-@InputType('UpsertRiskCompensationFundsInput')
-export class UpsertRiskCompensationFundsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [RiskCompensationFundInput], { description: 'At most 1,000 items.' })
-  items!: RiskCompensationFundInput[];
-}
+export const UpsertRiskCompensationFundsInput = batchInput('UpsertRiskCompensationFundsInput', RiskCompensationFundInput);
+export type UpsertRiskCompensationFundsInput = BatchInputShape<RiskCompensationFundInput>;
 
 @InputType('FundMovementInput', { description: 'Money into or out of one of your funds, named by (fundRef, ref).' })
 export class FundMovementInput {
@@ -275,17 +231,8 @@ export class FundMovementInput {
   loan?: LoanNameInput | null;
 }
 
-@InputType('RecordFundMovementsInput')
-export class RecordFundMovementsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [FundMovementInput], { description: 'At most 1,000 items.' })
-  items!: FundMovementInput[];
-}
+export const RecordFundMovementsInput = batchInput('RecordFundMovementsInput', FundMovementInput);
+export type RecordFundMovementsInput = BatchInputShape<FundMovementInput>;
 
 @InputType('DockingProjectInput', { description: 'One matched project of a docking event.' })
 export class DockingProjectInput {
@@ -332,14 +279,5 @@ export class DockingEventInput {
   version?: number | null;
 }
 
-@InputType('RecordDockingEventsInput')
-export class RecordDockingEventsInput {
-  @Field(() => String, { nullable: true })
-  batchId?: string | null;
-
-  @Field({ defaultValue: false })
-  partial!: boolean;
-
-  @Field(() => [DockingEventInput], { description: 'At most 1,000 items.' })
-  items!: DockingEventInput[];
-}
+export const RecordDockingEventsInput = batchInput('RecordDockingEventsInput', DockingEventInput);
+export type RecordDockingEventsInput = BatchInputShape<DockingEventInput>;
