@@ -60,6 +60,7 @@ import {
   type PersistedOperations,
   type RateLimiter,
 } from './services/limits';
+import { pooledQueryable } from './db/pooled';
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -193,7 +194,7 @@ export function attachSubscriptionServer(app: FastifyInstance, options: Subscrip
         context.principalKey = now.key;
         context.em = em;
         context.loaders = createLoaders({ em, principal: now.principal });
-        context.audit = createAuditSink({ requestId, principal: now.principal, db: orm.em.getConnection() });
+        context.audit = createAuditSink({ requestId, principal: now.principal, db: pooledQueryable(orm.em.getConnection()) });
       },
     });
     return context;

@@ -4,6 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryPooled } from '../db/pooled';
 import type { Sql } from '../db/sql';
 import type { Principal } from '../services/access';
 
@@ -13,42 +14,22 @@ export interface LoaderScope {
   principal: Readonly<Principal>;
 }
 
-/** What `selectRows` needs of a native node-postgres connection. */
-interface PgConnection {
-  query<R>(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
-}
-
-interface KnexClient {
-  acquireConnection(): Promise<unknown>;
-  releaseConnection(connection: unknown): Promise<unknown>;
-}
-
-/** A loader statement with `$n` placeholders, and the name it is prepared under. */
-interface Prepared {
-  readonly name: string | undefined;
-  readonly text: string;
-}
-
 /**
- * Statement texts already seen, by their `?` text. The texts are the code's own (values
- * are always bound), so their number is bounded by the shapes of the query surface. The
- * cap guards against shapes that vary with input (filter trees): PostgreSQL keeps each
- * named statement and its plan in every pooled connection that ran it, so texts beyond
- * the cap run unnamed instead (bound, but planned each time).
+ * `$n` texts by their `?` text (the `Sql` builder writes `?`), or null for a text whose
+ * `?` count is not its parameter count (a `?` that is not a placeholder).
  */
-const prepared = new Map<string, Prepared>();
-const MAX_NAMED = 500;
+const numbered = new Map<string, string>();
 
-function prepare(text: string, paramCount: number): Prepared | null {
-  const known = prepared.get(text);
+function prepare(text: string, paramCount: number): string | null {
+  const known = numbered.get(text);
   if (known !== undefined) return known;
   let n = 0;
-  const numbered = text.replace(/\?/g, () => `$${(n += 1)}`);
+  const result = text.replace(/\?/g, () => `$${(n += 1)}`);
   // A `?` that is not a placeholder would misnumber the parameters: run it as before.
   if (n !== paramCount) return null;
-  const entry: Prepared = { name: prepared.size < MAX_NAMED ? `tq${prepared.size + 1}` : undefined, text: numbered };
-  if (entry.name !== undefined) prepared.set(text, entry);
-  return entry;
+  // Bounded like the statement names (`src/db/pooled.ts`): by the code's statement shapes.
+  if (numbered.size < 2000) numbered.set(text, result);
+  return result;
 }
 
 /**
@@ -64,16 +45,9 @@ function prepare(text: string, paramCount: number): Prepared | null {
  * the transaction's connection through MikroORM as before.
  */
 export async function selectRows<R>(scope: LoaderScope, query: Sql): Promise<R[]> {
-  const statement = scope.em.getTransactionContext() === undefined ? prepare(query.text, query.params.length) : null;
-  if (statement === null) return scope.em.getConnection().execute<R[]>(query.text, [...query.params], 'all');
-  const client = scope.em.getConnection().getKnex().client as KnexClient;
-  const connection = (await client.acquireConnection()) as PgConnection;
-  try {
-    const result = await connection.query<R>({ name: statement.name, text: statement.text, values: query.params as unknown[] });
-    return result.rows;
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  const text = scope.em.getTransactionContext() === undefined ? prepare(query.text, query.params.length) : null;
+  if (text === null) return scope.em.getConnection().execute<R[]>(query.text, [...query.params], 'all');
+  return (await queryPooled<R>(scope.em.getConnection(), { text, values: query.params })).rows;
 }
 
 /** The row for each key, or null. */

@@ -196,28 +196,46 @@ function checkOrder(list: EntityList, orderBy: ListArgs['orderBy']): OrderChoice
   });
 }
 
-interface LoadedPage<R> {
-  edges: Array<{ cursor: string; node: R }>;
-  nodes: R[];
-  pageInfo: PageInfoType;
+/**
+ * A page's edges, nodes and page info, each built when first read: most queries select
+ * `nodes` only, and a cursor costs an encoding per row (a county page of 100 households
+ * with their contracts would encode thousands). Page info encodes only its two cursors.
+ */
+class LoadedPage<R> {
+  private builtEdges: Array<{ cursor: string; node: R }> | undefined;
+  private builtInfo: PageInfoType | undefined;
+
+  constructor(
+    private readonly ordering: string,
+    private readonly rows: PageRows<R>,
+  ) {}
+
+  get nodes(): R[] {
+    return this.rows.rows;
+  }
+
+  get edges(): Array<{ cursor: string; node: R }> {
+    return (this.builtEdges ??= this.rows.rows.map((node, i) => ({ cursor: this.cursor(i), node })));
+  }
+
+  get pageInfo(): PageInfoType {
+    const last = this.rows.rows.length - 1;
+    return (this.builtInfo ??= {
+      hasNextPage: this.rows.hasNextPage,
+      hasPreviousPage: this.rows.hasPreviousPage,
+      startCursor: last < 0 ? null : this.cursor(0),
+      endCursor: last < 0 ? null : this.cursor(last),
+    });
+  }
+
+  private cursor(i: number): string {
+    return this.builtEdges?.[i]?.cursor ?? encodeCursor(this.ordering, this.rows.keys[i]);
+  }
 }
 
 function lazyConnection<R>(request: ListRequest, loadPage: () => Promise<PageRows<R>>, count: () => Promise<number>): Connection<R> {
   let loaded: Promise<LoadedPage<R>> | undefined;
-  const page = (): Promise<LoadedPage<R>> =>
-    (loaded ??= loadPage().then((rows) => {
-      const edges = rows.rows.map((node, i) => ({ cursor: encodeCursor(request.ordering, rows.keys[i]), node }));
-      return {
-        edges,
-        nodes: rows.rows,
-        pageInfo: {
-          hasNextPage: rows.hasNextPage,
-          hasPreviousPage: rows.hasPreviousPage,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? null,
-        },
-      };
-    }));
+  const page = (): Promise<LoadedPage<R>> => (loaded ??= loadPage().then((rows) => new LoadedPage(request.ordering, rows)));
   return {
     get edges() {
       return page().then((p) => p.edges);
@@ -272,9 +290,37 @@ export function rootConnection<R>(ctx: Context, source: RootList<R>, args: ListA
   );
 }
 
+/**
+ * The validated requests of a request's nested connections, by list and arguments: a
+ * nested field is resolved once per parent (a county page's 100 households each ask for
+ * their loans with the same arguments), and validating, ordering and signing the same
+ * arguments 100 times was a visible part of such a page's CPU. Errors are not kept: a
+ * bad argument throws on every parent, as before.
+ */
+const nestedRequests = new WeakMap<Context, Map<EntityList, Map<string, ListRequest>>>();
+
+function nestedRequest(ctx: Context, list: EntityList, args: ListArgs, options: ListOptions | undefined): ListRequest {
+  let byList = nestedRequests.get(ctx);
+  if (byList === undefined) nestedRequests.set(ctx, (byList = new Map()));
+  let byArgs = byList.get(list);
+  if (byArgs === undefined) byList.set(list, (byArgs = new Map()));
+  const key = argumentsKey(args, options);
+  let request = byArgs.get(key);
+  if (request === undefined) {
+    request = listRequest(ctx, list, args, options);
+    byArgs.set(key, request);
+  }
+  return request;
+}
+
+/** Equal for arguments `listRequest` treats alike (JSON of every argument it reads). */
+function argumentsKey(args: ListArgs, options: ListOptions | undefined): string {
+  return JSON.stringify([args.first, args.last, args.after, args.before, args.asOf, args.orderBy, args.filter, options]);
+}
+
 /** A nested connection of one parent; the parents of one field share its statements. */
 export function nestedConnection<R>(ctx: Context, source: NestedList<R>, parent: string, args: ListArgs, options?: ListOptions): Connection<R> {
-  const request = listRequest(ctx, source.list, args, options);
+  const request = nestedRequest(ctx, source.list, args, options);
   return lazyConnection(
     request,
     () => source.page(parent, request),

@@ -10,6 +10,7 @@ import { checkPrincipal, type Principal } from '../services/access';
 import { createAuditSink, type AuditSink } from '../services/audit';
 import type { Keyring } from '../services/identity';
 import type { CostLedger, LimitsConfig, RateLimiter } from '../services/limits';
+import { pooledQueryable } from '../db/pooled';
 
 /** Process-wide services a request may use; configuration-derived, never request data. */
 export interface RequestServices {
@@ -58,7 +59,7 @@ export function createRequestContext(
     em,
     loaders: createLoaders({ em, principal }),
     services: deps.services,
-    audit: createAuditSink({ requestId: request.requestId, principal, db: deps.orm.em.getConnection() }),
+    audit: createAuditSink({ requestId: request.requestId, principal, db: pooledQueryable(deps.orm.em.getConnection()) }),
     piiReads: new Map(),
   };
 }

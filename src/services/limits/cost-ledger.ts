@@ -4,6 +4,7 @@
  * shared by every hub process and survive restarts.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryPooled } from '../../db/pooled';
 
 /** China Standard Time is UTC+8 all year (no daylight saving since 1991). */
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -19,6 +20,21 @@ export function nextChinaMidnight(at: Date): Date {
   const local = at.getTime() + CHINA_OFFSET_MS;
   return new Date(Math.floor(local / DAY_MS) * DAY_MS + DAY_MS - CHINA_OFFSET_MS);
 }
+
+/**
+ * `CostLedger.admit`: charges `$3` and one request to `$1`'s counter of day `$2` only if
+ * the day's total stays within `$4`; returns the total and whether it was charged.
+ */
+const ADMIT_SQL = `with charged as (
+   insert into usage_counter (principal_key, day, cost, requests)
+   select $1::text, $2::date, $3::bigint, 1 where $3::bigint <= $4::bigint
+   on conflict (principal_key, day) do update
+     set cost = usage_counter.cost + excluded.cost, requests = usage_counter.requests + 1
+     where usage_counter.cost + excluded.cost <= $4::bigint
+   returning cost)
+ select cost, true as charged from charged
+ union all
+ select cost, false from usage_counter where principal_key = $1::text and day = $2::date and not exists (select 1 from charged)`;
 
 /** A principal's use on one day. */
 export interface DailyUsage {
@@ -79,20 +95,11 @@ export class CostLedger {
       throw new RangeError(`Invalid cost ${cost}: expected a non-negative integer`);
     }
     const day = chinaDay(this.clock());
-    const rows = await this.em.getConnection('write').execute<Array<{ cost: string; charged: boolean }>>(
-      `with charged as (
-         insert into usage_counter (principal_key, day, cost, requests)
-         select ?, ?, ?::bigint, 1 where ?::bigint <= ?::bigint
-         on conflict (principal_key, day) do update
-           set cost = usage_counter.cost + excluded.cost, requests = usage_counter.requests + 1
-           where usage_counter.cost + excluded.cost <= ?::bigint
-         returning cost)
-       select cost, true as charged from charged
-       union all
-       select cost, false from usage_counter where principal_key = ? and day = ? and not exists (select 1 from charged)`,
-      [principalKey, day, cost, cost, budget, budget, principalKey, day],
-      'all',
-    );
+    // On every request: a prepared statement on a pooled connection (`src/db/pooled.ts`).
+    const { rows } = await queryPooled<{ cost: string; charged: boolean }>(this.em.getConnection('write'), {
+      text: ADMIT_SQL,
+      values: [principalKey, day, cost, budget],
+    });
     if (rows.length === 0) return { charged: false, cost: 0 };
     return { charged: rows[0].charged, cost: Number(rows[0].cost) };
   }

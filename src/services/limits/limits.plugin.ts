@@ -48,6 +48,37 @@ export interface LimitsPluginOptions {
   now?: () => Date;
 }
 
+/**
+ * Operation texts that parsed within a token limit. Clients send the same few operations
+ * over and over (Apollo keeps their parsed documents for the same reason), so a text that
+ * passed needs no second parse under the same limit. Bounded: emptied when full, and texts
+ * over `MAX_TEXT` characters are not kept.
+ */
+class ParsedTexts {
+  private static readonly MAX_TEXTS = 1000;
+  private static readonly MAX_TEXT = 20_000;
+  private readonly byLimit = new Map<number, Set<string>>();
+  private size = 0;
+
+  has(maxTokens: number, text: string): boolean {
+    return this.byLimit.get(maxTokens)?.has(text) ?? false;
+  }
+
+  add(maxTokens: number, text: string): void {
+    if (text.length > ParsedTexts.MAX_TEXT) return;
+    if (this.size >= ParsedTexts.MAX_TEXTS) {
+      this.byLimit.clear();
+      this.size = 0;
+    }
+    let texts = this.byLimit.get(maxTokens);
+    if (texts === undefined) this.byLimit.set(maxTokens, (texts = new Set()));
+    if (!texts.has(text)) {
+      texts.add(text);
+      this.size += 1;
+    }
+  }
+}
+
 /** What a refused request is replaced with: parses and validates in microseconds. */
 const REFUSED_SOURCE = '{ __typename }';
 
@@ -66,6 +97,7 @@ export function limitsPlugin<TContext extends LimitsContext>(options: LimitsPlug
     throw new Error('limitsPlugin: persistedOnly needs the persisted operations store');
   }
   const now = options.now ?? (() => new Date());
+  const withinTokens = new ParsedTexts();
 
   return {
     async requestDidStart(started): Promise<GraphQLRequestListener<TContext>> {
@@ -137,12 +169,13 @@ export function limitsPlugin<TContext extends LimitsContext>(options: LimitsPlug
       return withHttp(persistedRefusal);
     }
 
-    if (typeof request.query === 'string' && request.query !== '') {
+    if (typeof request.query === 'string' && request.query !== '' && !withinTokens.has(limits.maxTokens, request.query)) {
       try {
         parseWithLimits(request.query, limits.maxTokens);
       } catch (error) {
         return withHttp(error as GraphQLError);
       }
+      withinTokens.add(limits.maxTokens, request.query);
     }
     return undefined;
   }
