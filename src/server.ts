@@ -12,6 +12,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { compiledReadPlugin } from './compiled/plugin';
 import type { Config } from './config';
 import { pendingMigrations } from './db/migrate';
 import { RESOLVERS } from './resolvers';
@@ -55,6 +56,11 @@ export interface ServerOptions {
   limits?: LimitsEnvironment;
   /** Shared rate-limit state; one in-process limiter per server by default. */
   rateLimiter?: RateLimiter;
+  /**
+   * Answer the read operations it covers with one compiled statement (`src/compiled/`);
+   * on by default. Off, every operation runs on the resolvers (tests compare the two).
+   */
+  compiledReads?: boolean;
   /** Development mode: request headers the explorer starts with (a demo key), so it works at once. */
   explorerHeaders?: Record<string, string>;
 }
@@ -194,6 +200,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin<Context>({ limits: limitsEnv.limits, rateLimiter, ledger, persisted, persistedOnly: limitsEnv.persistedOnly }),
       auditPlugin(),
+      ...(options.compiledReads === false ? [] : [compiledReadPlugin()]),
     ],
   });
   await apollo.start();

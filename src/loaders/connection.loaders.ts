@@ -17,6 +17,7 @@ import {
   REPAYMENTS,
 } from './contract.lists';
 import { chinaToday, listQuery, type EntityList, type ListSpec } from './list-kit';
+import type { ListQuery } from './page-kit';
 import type { LoaderScope } from './loader-kit';
 import {
   countsWithPage,
@@ -84,6 +85,12 @@ export interface RootList<R> {
 /** A nested connection's rows, per parent (a row id or an area code). */
 export interface NestedList<R> {
   readonly list: EntityList;
+  /**
+   * The list of one parent, `parent` being the SQL expression of the parent's key: what
+   * the page and count statements run per parent, for the compiled read path
+   * (`src/compiled/`), which nests it under its parent's row in one statement.
+   */
+  query(parent: Sql, spec: ListSpec): ListQuery;
   page(parent: string, request: ListRequest): Promise<PageRows<R>>;
   count(parent: string, request: ListRequest): Promise<number>;
 }
@@ -120,6 +127,7 @@ export function createConnectionLoaders(scope: LoaderScope) {
     });
     return {
       list,
+      query: (parent, spec) => listQuery(list, principal, spec, match(parent), today),
       page: (parent, request) => loaders().page.load(key(parent, request)),
       count: (parent, request) => loaders().count.load(key(parent, request)),
     };

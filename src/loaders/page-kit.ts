@@ -123,7 +123,7 @@ function list(parts: readonly Sql[]): Sql {
  * direction (first when reversed); keys that cannot be NULL keep the plain form, which
  * an index scans in either direction.
  */
-function orderBy(order: readonly SortTerm[], reverse: boolean): Sql {
+export function orderBy(order: readonly SortTerm[], reverse: boolean): Sql {
   return list(
     order.map((t) => {
       const descending = t.descending !== reverse;

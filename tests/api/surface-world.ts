@@ -353,7 +353,7 @@ export interface SurfaceServer {
  */
 export async function startSurface(
   db: TestDatabase,
-  options: { seed?: (client: Client) => Promise<SurfaceWorld>; limits?: LimitsEnvironment } = {},
+  options: { seed?: (client: Client) => Promise<SurfaceWorld>; limits?: LimitsEnvironment; compiledReads?: boolean } = {},
 ): Promise<SurfaceServer> {
   const world = await withClient(db.url(), options.seed ?? seedSurface);
   const orm: MikroORM = await createOrm({ url: db.url() });
@@ -362,6 +362,7 @@ export async function startSurface(
     orm,
     config,
     limits: options.limits,
+    compiledReads: options.compiledReads,
     principalResolver: (request) => world.principals[String(request.headers['x-test-principal'])] ?? null,
   });
   db.onTeardown(() => app.close());

@@ -1,0 +1,688 @@
+/**
+ * The compiled read path: a read-only operation whose every field this module knows is
+ * answered by ONE SQL statement that builds the response's JSON (`json_build_object`,
+ * `json_agg`), the way PostGraphile compiles a selection, instead of one loader statement
+ * per nesting level and one resolver call per field.
+ *
+ * It never decides anything the resolver path does not decide the same way, because it
+ * is built from the same pieces:
+ *
+ * - rows come from the same lists and scopes: a nested connection is the SQL its loader
+ *   runs per parent (`NestedList.query`, the list's `listQuery`: row scope, filter,
+ *   order with its tie-breaker), validated by the same `listRequest`; a root lookup and a
+ *   to-one relation use the row scope of the loader they stand for (`row-scope.ts`);
+ * - a plain field is the column its row type selects (`columns` in `src/loaders/rows.ts`),
+ *   serialized as its GraphQL scalar would (every scalar the path accepts passes
+ *   PostgreSQL's text through unchanged);
+ * - household PII leaves the statement encrypted and is revealed, masked and noted for
+ *   the audit by the same functions as the resolvers (`revealHouseholdPii`, `notePiiRead`);
+ *   global ids are made by `toGlobalId`.
+ *
+ * What it does not know — a field without an entry here, a cursor argument (`after`,
+ * `before`, `last`), `edges` or `pageInfo`, a directive, a field selected twice under one
+ * name, an argument value `listRequest` refuses, a root that is null — makes it decline,
+ * and the operation runs on the resolver path as before. It declines before it writes
+ * anything; the statement only reads. `tests/api/compiled-read.test.ts` runs operations
+ * through both paths and compares the answers.
+ */
+import {
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isEnumType,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { raw, sql, type Sql } from '../db/sql';
+import { enterpriseScope, householdScope, positionScope, revealHouseholdPii, type Principal } from '../services/access';
+import { CLAIMS, GUARANTEES, LOANS, POLICIES } from '../loaders/contract.lists';
+import { ENTERPRISES, HOUSEHOLDS } from '../loaders/party.lists';
+import { columns } from '../loaders/rows';
+import { orderBy } from '../loaders/page-kit';
+import type { EntityList } from '../loaders/list-kit';
+import type { NestedList } from '../loaders/connection.loaders';
+import { checkCountyCode, checkHouseholdRef } from '../schema/args';
+import { listRequest } from '../schema/connection';
+import { notePiiRead, type Context } from '../schema/context';
+import { fromGlobalId, toGlobalId, type NodeTypeName } from '../schema/global-id';
+
+/** Thrown while compiling or building: the operation runs on the resolver path instead. */
+class Decline extends Error {}
+
+function decline(reason: string): never {
+  throw new Decline(reason);
+}
+
+// ---------------------------------------------------------------------------------------
+// Row types: where an object's fields come from.
+
+/** `alias.column AS "camel"` select lists (`selectList`) → camel name → column expression. */
+function columnMap(selectList: string): ReadonlyMap<string, string> {
+  const map = new Map<string, string>();
+  for (const part of selectList.split(',')) {
+    const m = /^\s*([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\s+AS\s+"([A-Za-z0-9_]+)")?\s*$/.exec(part);
+    if (m === null) throw new Error(`compiled read: unexpected select list part ${part}`);
+    map.set(m[3] ?? m[2], `${m[1]}.${m[2]}`);
+  }
+  return map;
+}
+
+/** A relation to one row, as a correlated subquery over the parent's alias. */
+interface ToOne {
+  readonly type: string;
+  /** `(SELECT <object> FROM … WHERE …)` with the object built for the child's alias. */
+  subquery(parent: string, object: Sql, p: Readonly<Principal>): Sql;
+  /** Another row type per concrete type (a union): the CASE picks one. */
+  readonly union?: false;
+}
+
+/** A union-typed relation (a loan's borrower, a policy's holder): one subquery per member. */
+interface ToUnion {
+  readonly union: true;
+  readonly members: Readonly<Record<string, (parent: string, object: Sql, p: Readonly<Principal>) => Sql>>;
+  /** Which member the parent row points at, in SQL: a CASE over its members. */
+  order: readonly string[];
+  when(parent: string, member: string): string;
+}
+
+interface RowType {
+  readonly name: NodeTypeName;
+  readonly alias: string;
+  readonly columns: ReadonlyMap<string, string>;
+  /** The row field holding the global id key (`KEY_FIELD` of `node.resolver.ts`). */
+  readonly idColumn: string;
+  readonly toOne?: Readonly<Record<string, ToOne | ToUnion>>;
+  /** Nested connections: field → the loader (`ctx.loaders[…]`) and the parent key column. */
+  readonly connections?: Readonly<Record<string, { loader: string; parentKey: string }>>;
+  readonly pii?: Readonly<Record<string, 'NAME' | 'PHONE'>>;
+  /** The loan's derived combined model (no `asOf`). */
+  readonly combinedModel?: boolean;
+}
+
+const aliasOf = (list: EntityList) => list.table.trim().split(/\s+/)[1];
+
+const institutionOf = (column: string): ToOne => ({
+  type: 'Institution',
+  // institutionById: public reference data (`referenceScope` is TRUE).
+  subquery: (parent, object) => sql`(SELECT ${object} FROM institution i WHERE i.id = ${raw(`${parent}.${column}`)})`,
+});
+
+/** loadParty: the household if the row names one (visible or null), else the enterprise. */
+const partyOf = (householdColumn: string, enterpriseColumn: string): ToUnion => ({
+  union: true,
+  order: ['Household', 'Enterprise'],
+  when: (parent, member) => `${parent}.${member === 'Household' ? householdColumn : enterpriseColumn} IS NOT NULL`,
+  members: {
+    Household: (parent, object, p) =>
+      sql`(SELECT ${object} FROM household h WHERE h.id = ${raw(`${parent}.${householdColumn}`)} AND ${householdScope(p, 'h')})`,
+    Enterprise: (parent, object, p) =>
+      sql`(SELECT ${object} FROM enterprise e WHERE e.id = ${raw(`${parent}.${enterpriseColumn}`)} AND ${enterpriseScope(p, 'e')})`,
+  },
+});
+
+const ROW_TYPES: Readonly<Record<string, RowType>> = {
+  Household: {
+    name: 'Household',
+    alias: 'h',
+    columns: columnMap(columns.household('h')),
+    idColumn: 'ref',
+    pii: { headName: 'NAME', headPhone: 'PHONE' },
+    connections: {
+      loans: { loader: 'loansByHouseholdId', parentKey: 'id' },
+      policies: { loader: 'policiesByHouseholdId', parentKey: 'id' },
+      guarantees: { loader: 'guaranteesByHouseholdId', parentKey: 'id' },
+    },
+  },
+  Enterprise: { name: 'Enterprise', alias: 'e', columns: columnMap(columns.enterprise('e')), idColumn: 'creditCode' },
+  Loan: {
+    name: 'Loan',
+    alias: aliasOf(LOANS),
+    columns: columnMap(columns.loan('l')),
+    idColumn: 'id',
+    combinedModel: true,
+    toOne: {
+      institution: institutionOf('institution_id'),
+      borrower: partyOf('household_id', 'enterprise_id'),
+      // positionByLoanIdAsOf without asOf: the latest reported month end the caller may see.
+      position: {
+        type: 'LoanPosition',
+        subquery: (parent, object, p) =>
+          sql`(SELECT ${object} FROM loan_position p WHERE p.loan_id = ${raw(`${parent}.id`)} AND p.is_latest AND ${positionScope(p, 'p')}
+                ORDER BY p.month_end DESC LIMIT 1)`,
+      },
+    },
+    connections: {
+      guarantees: { loader: 'guaranteesByLoanId', parentKey: 'id' },
+      linkedPolicies: { loader: 'policiesByLoanId', parentKey: 'id' },
+    },
+  },
+  LoanPosition: { name: 'LoanPosition', alias: 'p', columns: columnMap(columns.position('p')), idColumn: 'id' },
+  InsurancePolicy: {
+    name: 'InsurancePolicy',
+    alias: aliasOf(POLICIES),
+    columns: columnMap(columns.policy('ip')),
+    idColumn: 'id',
+    toOne: { institution: institutionOf('institution_id'), holder: partyOf('household_id', 'enterprise_id') },
+    connections: {
+      claims: { loader: 'claimsByPolicyId', parentKey: 'id' },
+      loans: { loader: 'loansByPolicyId', parentKey: 'id' },
+    },
+  },
+  Claim: {
+    name: 'Claim',
+    alias: aliasOf(CLAIMS),
+    columns: columnMap(columns.claim('c')),
+    idColumn: 'id',
+    toOne: { institution: institutionOf('institution_id') },
+  },
+  GuaranteeContract: {
+    name: 'GuaranteeContract',
+    alias: aliasOf(GUARANTEES),
+    columns: columnMap(columns.guarantee('g')),
+    idColumn: 'id',
+    toOne: { institution: institutionOf('institution_id'), borrower: partyOf('household_id', 'enterprise_id') },
+    connections: { loans: { loader: 'loansByGuaranteeId', parentKey: 'id' } },
+  },
+  Institution: { name: 'Institution', alias: 'i', columns: columnMap(columns.institution('i')), idColumn: 'code' },
+  County: {
+    name: 'County',
+    alias: 'a',
+    columns: columnMap(columns.area('a')),
+    idColumn: 'code',
+    connections: {
+      households: { loader: 'householdsByCountyCode', parentKey: 'code' },
+      loans: { loader: 'loansByCountyCode', parentKey: 'code' },
+      policies: { loader: 'policiesByCountyCode', parentKey: 'code' },
+      guarantees: { loader: 'guaranteesByCountyCode', parentKey: 'code' },
+    },
+  },
+};
+
+// The list behind each row type must use the alias the type's columns are written for.
+for (const [list, type] of [
+  [HOUSEHOLDS, 'Household'],
+  [ENTERPRISES, 'Enterprise'],
+  [LOANS, 'Loan'],
+  [POLICIES, 'InsurancePolicy'],
+  [CLAIMS, 'Claim'],
+  [GUARANTEES, 'GuaranteeContract'],
+] as const) {
+  if (aliasOf(list) !== ROW_TYPES[type].alias) throw new Error(`compiled read: ${type} alias mismatch`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Plans: what an operation selects, checked once per operation.
+
+type FieldPlan =
+  | { kind: 'typename'; key: string; value: string }
+  | { kind: 'column'; key: string; column: string; text: boolean }
+  | { kind: 'id'; key: string }
+  | { kind: 'pii'; key: string; field: 'NAME' | 'PHONE'; name: string }
+  | { kind: 'model'; key: string }
+  | { kind: 'one'; key: string; relation: string; plan: ObjectPlan }
+  | { kind: 'union'; key: string; relation: string; plans: Readonly<Record<string, ObjectPlan>> }
+  | { kind: 'connection'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; loader: string; parentKey: string; parts: ConnectionPart[] };
+
+type ConnectionPart = { kind: 'nodes'; key: string; plan: ObjectPlan } | { kind: 'count'; key: string } | { kind: 'typename'; key: string; value: string };
+
+interface ObjectPlan {
+  readonly type: RowType;
+  readonly fields: readonly FieldPlan[];
+}
+
+type RootPlan =
+  | { kind: 'household'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; plan: ObjectPlan }
+  | { kind: 'county'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; plan: ObjectPlan }
+  | { kind: 'node'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; plans: ReadonlyMap<string, ObjectPlan> };
+
+export interface CompiledOperation {
+  readonly roots: readonly RootPlan[];
+  readonly operation: OperationDefinitionNode;
+}
+
+/** At most 100 arguments to json_build_object: 50 fields per object. */
+const MAX_OBJECT_FIELDS = 50;
+
+/** Types `node(id)` answers on this path. */
+const NODE_TYPES = ['Household', 'Loan', 'InsurancePolicy', 'Claim', 'GuaranteeContract', 'County'] as const;
+
+class Compiler {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  ) {}
+
+  /** The fields a selection set selects on a concrete type, fragments flattened. */
+  private collect(type: GraphQLObjectType, set: SelectionSetNode, into: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
+    for (const selection of set.selections) {
+      if ((selection.directives?.length ?? 0) > 0) decline('directive');
+      if (selection.kind === Kind.FIELD) {
+        into.push(selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (this.applies(type, selection.typeCondition?.name.value)) this.collect(type, selection.selectionSet, into, seen);
+      } else {
+        const fragment = this.fragments.get(selection.name.value);
+        if (fragment === undefined) decline('unknown fragment');
+        if (seen.has(fragment.name.value)) decline('fragment cycle');
+        if (this.applies(type, fragment.typeCondition.name.value)) {
+          seen.add(fragment.name.value);
+          this.collect(type, fragment.selectionSet, into, seen);
+          seen.delete(fragment.name.value);
+        }
+      }
+    }
+    return into;
+  }
+
+  private applies(type: GraphQLObjectType, condition: string | undefined): boolean {
+    if (condition === undefined || condition === type.name) return true;
+    const named = this.schema.getType(condition);
+    if (isInterfaceType(named)) return type.getInterfaces().some((i) => i.name === named.name);
+    if (isUnionType(named)) return named.getTypes().some((t) => t.name === type.name);
+    return false;
+  }
+
+  private fieldsOf(type: GraphQLObjectType, set: SelectionSetNode | undefined): FieldNode[] {
+    if (set === undefined) decline('no selection');
+    const fields = this.collect(type, set);
+    const keys = new Set<string>();
+    for (const f of fields) {
+      const key = f.alias?.value ?? f.name.value;
+      // graphql-js merges fields selected twice under one name; this path does not.
+      if (keys.has(key)) decline('field selected twice');
+      keys.add(key);
+    }
+    if (fields.length > MAX_OBJECT_FIELDS) decline('too many fields');
+    return fields;
+  }
+
+  object(type: GraphQLObjectType, set: SelectionSetNode | undefined): ObjectPlan {
+    const rowType = ROW_TYPES[type.name];
+    if (rowType === undefined) decline(`type ${type.name}`);
+    const defs = type.getFields();
+    const fields: FieldPlan[] = [];
+    for (const node of this.fieldsOf(type, set)) {
+      const key = node.alias?.value ?? node.name.value;
+      const name = node.name.value;
+      if (name === '__typename') {
+        fields.push({ kind: 'typename', key, value: type.name });
+        continue;
+      }
+      const def = defs[name];
+      if (def === undefined) decline(`field ${type.name}.${name}`);
+      fields.push(this.field(rowType, type, def, node, key));
+    }
+    return { type: rowType, fields };
+  }
+
+  private field(rowType: RowType, type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, node: FieldNode, key: string): FieldPlan {
+    const name = node.name.value;
+    const noArguments = () => {
+      if ((node.arguments?.length ?? 0) > 0) decline(`arguments on ${type.name}.${name}`);
+    };
+    // A plain field: the resolver path reads the row's property of the same name.
+    if (def.resolve === undefined) {
+      const column = rowType.columns.get(name);
+      if (column === undefined) decline(`column ${type.name}.${name}`);
+      return { kind: 'column', key, column, text: this.scalarText(def) };
+    }
+    if (name === 'id') return { kind: 'id', key };
+    if (rowType.pii?.[name] !== undefined) return { kind: 'pii', key, field: rowType.pii[name], name };
+    if (type.name === 'Household' && name === 'status') {
+      // Without asOf the status is the row's own (`HouseholdResolver.status`).
+      noArguments();
+      return { kind: 'column', key, column: rowType.columns.get('status') as string, text: true };
+    }
+    if (rowType.combinedModel === true && name === 'combinedModel') {
+      noArguments();
+      return { kind: 'model', key };
+    }
+    const one = rowType.toOne?.[name];
+    if (one !== undefined) {
+      noArguments();
+      const target = getNamedType(def.type);
+      if (one.union === true) {
+        if (!isUnionType(target)) decline('union');
+        const plans: Record<string, ObjectPlan> = {};
+        for (const member of one.order) {
+          const memberType = this.schema.getType(member);
+          if (!isObjectType(memberType)) decline('union member');
+          plans[member] = this.object(memberType, node.selectionSet);
+        }
+        return { kind: 'union', key, relation: name, plans };
+      }
+      if (!isObjectType(target) || target.name !== one.type) decline('to-one type');
+      return { kind: 'one', key, relation: name, plan: this.object(target, node.selectionSet) };
+    }
+    const connection = rowType.connections?.[name];
+    if (connection !== undefined) return this.connection(def, node, key, connection.loader, connection.parentKey);
+    decline(`resolver ${type.name}.${name}`);
+  }
+
+  private connection(def: GraphQLField<unknown, unknown>, node: FieldNode, key: string, loader: string, parentKey: string): FieldPlan {
+    for (const argument of node.arguments ?? []) {
+      // Cursor windows and backward pages stay on the resolver path (cursors, pageInfo).
+      if (['after', 'before', 'last'].includes(argument.name.value)) decline('cursor arguments');
+    }
+    const connectionType = getNamedType(def.type);
+    if (!isObjectType(connectionType)) decline('connection type');
+    const parts: ConnectionPart[] = [];
+    for (const part of this.fieldsOf(connectionType, node.selectionSet)) {
+      const partKey = part.alias?.value ?? part.name.value;
+      if (part.name.value === '__typename') parts.push({ kind: 'typename', key: partKey, value: connectionType.name });
+      else if (part.name.value === 'totalCount') parts.push({ kind: 'count', key: partKey });
+      else if (part.name.value === 'nodes') {
+        const nodeType = getNamedType(connectionType.getFields().nodes.type);
+        if (!isObjectType(nodeType)) decline('node type');
+        parts.push({ kind: 'nodes', key: partKey, plan: this.object(nodeType, part.selectionSet) });
+      } else decline(`connection part ${part.name.value}`);
+    }
+    return { kind: 'connection', key, field: def, node, loader, parentKey, parts };
+  }
+
+  /** Whether a plain field's value is sent as text (and which scalars this path accepts). */
+  private scalarText(def: GraphQLField<unknown, unknown>): boolean {
+    const type = getNamedType(def.type);
+    if (isEnumType(type)) {
+      // Enum values leave as their names; every Tripod enum's value is its name.
+      if (type.getValues().some((v) => v.value !== v.name)) decline('enum value');
+      return true;
+    }
+    if (!isScalarType(type)) decline('non-scalar plain field');
+    switch (type.name) {
+      case 'String':
+      case 'ID':
+      case 'Decimal':
+      case 'Date':
+        return true;
+      case 'Int':
+      case 'Boolean':
+        return false;
+      default:
+        // DateTime (a format of its own), JSON scalars: the resolver path.
+        decline(`scalar ${type.name}`);
+    }
+  }
+
+  root(operation: OperationDefinitionNode): RootPlan[] {
+    const query = this.schema.getQueryType();
+    if (query === null || query === undefined) decline('no query type');
+    const roots: RootPlan[] = [];
+    for (const node of this.fieldsOf(query, operation.selectionSet)) {
+      const key = node.alias?.value ?? node.name.value;
+      const field = query.getFields()[node.name.value];
+      const objectType = (name: string) => {
+        const t = this.schema.getType(name);
+        if (!isObjectType(t)) decline('root type');
+        return t;
+      };
+      switch (node.name.value) {
+        case 'household':
+          roots.push({ kind: 'household', key, field, node, plan: this.object(objectType('Household'), node.selectionSet) });
+          break;
+        case 'county':
+          roots.push({ kind: 'county', key, field, node, plan: this.object(objectType('County'), node.selectionSet) });
+          break;
+        case 'node': {
+          // Compiled per type on first use: most operations select one type's fragment.
+          const plans = new Map<string, ObjectPlan>();
+          for (const name of NODE_TYPES) {
+            try {
+              plans.set(name, this.object(objectType(name), node.selectionSet));
+            } catch (error) {
+              if (!(error instanceof Decline)) throw error;
+            }
+          }
+          roots.push({ kind: 'node', key, field, node, plans });
+          break;
+        }
+        default:
+          decline(`root ${node.name.value}`);
+      }
+    }
+    return roots;
+  }
+}
+
+const plans = new WeakMap<OperationDefinitionNode, CompiledOperation | null>();
+
+/**
+ * The compiled form of a query operation, or null when any of it is outside what this
+ * path answers. Kept per operation node (Apollo keeps parsed documents per text).
+ */
+export function compileOperation(schema: GraphQLSchema, fragments: readonly FragmentDefinitionNode[], operation: OperationDefinitionNode): CompiledOperation | null {
+  const known = plans.get(operation);
+  if (known !== undefined) return known;
+  let compiled: CompiledOperation | null = null;
+  if (operation.operation === 'query' && (operation.directives?.length ?? 0) === 0) {
+    try {
+      const compiler = new Compiler(schema, new Map(fragments.map((f) => [f.name.value, f])));
+      compiled = { roots: compiler.root(operation), operation };
+    } catch (error) {
+      if (!(error instanceof Decline)) throw error;
+    }
+  }
+  plans.set(operation, compiled);
+  return compiled;
+}
+
+// ---------------------------------------------------------------------------------------
+// Statements: a plan with the principal, the variables and the arguments.
+
+interface Build {
+  readonly ctx: Context;
+  readonly principal: Readonly<Principal>;
+  readonly variables: Record<string, unknown>;
+}
+
+function pairs(entries: ReadonlyArray<readonly [string, Sql]>): Sql {
+  if (entries.length === 0) return raw(`'{}'::json`);
+  const parts = entries.map(([key, value]) => sql`${raw(quoteKey(key))}, ${value}`);
+  return sql`json_build_object(${{ text: parts.map((p) => p.text).join(', '), params: parts.flatMap((p) => p.params) }})`;
+}
+
+/** A response key as an SQL literal: GraphQL names are `[_A-Za-z][_0-9A-Za-z]*`. */
+function quoteKey(key: string): string {
+  if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(key)) throw new Error('compiled read: not a GraphQL name');
+  return `'${key}'`;
+}
+
+function objectSql(plan: ObjectPlan, alias: string, b: Build): Sql {
+  const type = plan.type;
+  const entries: Array<readonly [string, Sql]> = plan.fields.map((field) => [field.key, fieldSql(field, type, alias, b)] as const);
+  return pairs(entries);
+}
+
+function fieldSql(field: FieldPlan, type: RowType, alias: string, b: Build): Sql {
+  const at = (column: string) => column.replace(/^[a-z_][a-z0-9_]*\./, `${alias}.`);
+  switch (field.kind) {
+    case 'typename':
+      return sql`${field.value}::text`;
+    case 'column':
+      return raw(field.text ? `(${at(field.column)})::text` : at(field.column));
+    case 'id':
+      return raw(`json_build_object('$gid', '${type.name}', 'k', (${at(type.columns.get(type.idColumn) as string)})::text)`);
+    case 'pii': {
+      const column = field.field === 'NAME' ? `${alias}.name_enc` : `${alias}.phone_enc`;
+      return raw(
+        `CASE WHEN ${column} IS NULL THEN NULL ELSE json_build_object('$pii', '${field.field}', 'f', '${field.name}', 'h', ${alias}.id::text, 'v', encode(${column}, 'hex')) END`,
+      );
+    }
+    case 'model':
+      // combinedModelOf over the loan's LINKED links (`linksByLoanId`), without asOf.
+      return raw(`(CASE
+        WHEN EXISTS (SELECT 1 FROM contract_link cm WHERE cm.loan_id = ${alias}.id AND cm.status = 'LINKED' AND cm.policy_id IS NOT NULL)
+          THEN CASE WHEN EXISTS (SELECT 1 FROM contract_link cm WHERE cm.loan_id = ${alias}.id AND cm.status = 'LINKED' AND cm.guarantee_id IS NOT NULL)
+                    THEN 'BANK_INSURANCE_GUARANTEE' ELSE 'LOAN_INSURANCE' END
+        WHEN EXISTS (SELECT 1 FROM contract_link cm WHERE cm.loan_id = ${alias}.id AND cm.status = 'LINKED' AND cm.guarantee_id IS NOT NULL)
+          THEN 'LOAN_GUARANTEE'
+        ELSE 'LOAN_ONLY' END)`);
+    case 'one': {
+      const relation = type.toOne?.[field.relation] as ToOne;
+      return relation.subquery(alias, objectSql(field.plan, field.plan.type.alias, b), b.principal);
+    }
+    case 'union': {
+      const relation = type.toOne?.[field.relation] as ToUnion;
+      const branches = relation.order.map((member) => {
+        const plan = field.plans[member];
+        return sql`WHEN ${raw(relation.when(alias, member))} THEN ${relation.members[member](alias, objectSql(plan, plan.type.alias, b), b.principal)}`;
+      });
+      return sql`(CASE ${{ text: branches.map((x) => x.text).join(' '), params: branches.flatMap((x) => x.params) }} END)`;
+    }
+    case 'connection':
+      return connectionSql(field, alias, b);
+  }
+}
+
+function connectionSql(field: Extract<FieldPlan, { kind: 'connection' }>, alias: string, b: Build): Sql {
+  const nested = (b.ctx.loaders as unknown as Record<string, NestedList<unknown>>)[field.loader];
+  const args = getArgumentValues(field.field, field.node, b.variables);
+  let request;
+  try {
+    request = listRequest(b.ctx, nested.list, args);
+  } catch {
+    decline('arguments refused');
+  }
+  if (request.window.backward || request.window.after !== null || request.window.before !== null) decline('window');
+  const query = nested.query(raw(`${alias}.${field.parentKey}`), request.spec);
+  const rowAlias = aliasOf(nested.list);
+  const order = orderBy(query.order, false);
+  const entries = field.parts.map((part) => {
+    switch (part.kind) {
+      case 'typename':
+        return [part.key, sql`${part.value}::text`] as const;
+      case 'count':
+        return [part.key, sql`(SELECT count(*)::int FROM ${query.from} WHERE ${query.where})`] as const;
+      case 'nodes': {
+        const object = objectSql(part.plan, rowAlias, b);
+        return [
+          part.key,
+          sql`(SELECT coalesce(json_agg(x.j ORDER BY x.n), '[]'::json) FROM (
+                 SELECT ${object} AS j, row_number() OVER (ORDER BY ${order}) AS n
+                   FROM ${query.from} WHERE ${query.where}
+                  ORDER BY ${order} LIMIT ${raw(String(request.window.size))}) x)`,
+        ] as const;
+      }
+    }
+  });
+  return pairs(entries);
+}
+
+/** Global-id keys that are row ids: digits only (the loaders cast them to bigint). */
+const ROW_ID = /^[1-9][0-9]{0,17}$/;
+
+function rootSql(root: RootPlan, b: Build): Sql {
+  const args = getArgumentValues(root.field, root.node, b.variables);
+  const p = b.principal;
+  switch (root.kind) {
+    case 'household': {
+      let ref: string;
+      try {
+        ref = checkHouseholdRef(args.ref as string);
+      } catch {
+        decline('ref');
+      }
+      return sql`(SELECT ${objectSql(root.plan, 'h', b)} FROM household h WHERE h.ref = ${ref} AND ${HOUSEHOLDS.scope(p)})`;
+    }
+    case 'county': {
+      let code: string;
+      try {
+        code = checkCountyCode(args.code as string);
+      } catch {
+        decline('code');
+      }
+      return countySql(root.plan, code, b);
+    }
+    case 'node': {
+      let id: { type: NodeTypeName; key: string };
+      try {
+        id = fromGlobalId(args.id as string);
+      } catch {
+        decline('id');
+      }
+      const plan = root.plans.get(id.type);
+      if (plan === undefined) decline(`node type ${id.type}`);
+      const object = objectSql(plan, plan.type.alias, b);
+      switch (id.type) {
+        case 'Household':
+          return sql`(SELECT ${object} FROM household h WHERE h.ref = ${id.key} AND ${HOUSEHOLDS.scope(p)})`;
+        case 'County':
+          return countySql(plan, id.key, b);
+        default: {
+          if (!ROW_ID.test(id.key)) decline('row id');
+          const list = { Loan: LOANS, InsurancePolicy: POLICIES, Claim: CLAIMS, GuaranteeContract: GUARANTEES }[id.type as 'Loan'];
+          if (list === undefined) decline('node list');
+          const alias = aliasOf(list);
+          return sql`(SELECT ${object} FROM ${raw(list.table)} WHERE ${raw(alias)}.id = ${id.key}::bigint AND ${list.scope(p)})`;
+        }
+      }
+    }
+  }
+}
+
+/** `county(code)`: the area if it is a county (public reference data). */
+function countySql(plan: ObjectPlan, code: string, b: Build): Sql {
+  return sql`(SELECT ${objectSql(plan, 'a', b)} FROM area a WHERE a.code = ${code} AND a.level = 'COUNTY')`;
+}
+
+/** The one statement of a compiled operation: one row, its `data` column the response's data. */
+export function operationSql(compiled: CompiledOperation, ctx: Context, variables: Record<string, unknown>): Sql | null {
+  try {
+    const b: Build = { ctx, principal: ctx.principal, variables };
+    const entries = compiled.roots.map((root) => [root.key, rootSql(root, b)] as const);
+    return sql`SELECT ${pairs(entries)} AS data`;
+  } catch (error) {
+    if (error instanceof Decline) return null;
+    throw error;
+  }
+}
+
+/**
+ * Coerced variables, or null when they do not fit the operation (the resolver path then
+ * reports it as graphql-js does).
+ */
+export function coerceVariables(schema: GraphQLSchema, compiled: CompiledOperation, inputs: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  const result = getVariableValues(schema, compiled.operation.variableDefinitions ?? [], inputs ?? {});
+  return result.errors !== undefined ? null : result.coerced;
+}
+
+/**
+ * The statement's JSON made into the response's data: household PII revealed, masked and
+ * noted for the audit; global ids made. Null when a root is null (the resolver path then
+ * answers, with whatever it says of a missing or invisible row).
+ */
+export function finishData(compiled: CompiledOperation, data: Record<string, unknown>, ctx: Context): Record<string, unknown> | null {
+  for (const root of compiled.roots) {
+    if (data[root.key] === null || data[root.key] === undefined) return null;
+  }
+  return finish(data, ctx) as Record<string, unknown>;
+}
+
+function finish(value: unknown, ctx: Context): unknown {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) value[i] = finish(value[i], ctx);
+    return value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  if ('$pii' in object) {
+    const blob = Buffer.from(object.v as string, 'hex');
+    const field = object.$pii as 'NAME' | 'PHONE';
+    const revealed = revealHouseholdPii(ctx.principal, ctx.services.piiKeyring, { nameEnc: blob, phoneEnc: blob }, field);
+    if (revealed !== null) notePiiRead(ctx, object.h as string, object.f as string);
+    return revealed;
+  }
+  if ('$gid' in object) return toGlobalId(object.$gid as NodeTypeName, object.k as string);
+  for (const key of Object.keys(object)) object[key] = finish(object[key], ctx);
+  return object;
+}
