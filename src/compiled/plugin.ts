@@ -20,12 +20,20 @@ export function compiledReadPlugin(): ApolloServerPlugin<Context> {
         async responseForOperation({ schema, document, operation, request, contextValue, logger }) {
           if (operation === undefined) return null;
           const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
-          const compiled = compileOperation(schema, fragments, operation);
-          if (compiled === null) return null;
-          const variables = coerceVariables(schema, compiled, request.variables);
-          if (variables === null) return null;
-          const statement = operationSql(compiled, contextValue, variables);
-          if (statement === null) return null;
+          let statement;
+          let compiled;
+          try {
+            compiled = compileOperation(schema, fragments, operation);
+            if (compiled === null) return null;
+            const variables = coerceVariables(schema, compiled, request.variables);
+            if (variables === null) return null;
+            statement = operationSql(compiled, contextValue, variables);
+            if (statement === null) return null;
+          } catch (error) {
+            // A bug here must not cost the request: the resolvers answer it.
+            logger.error(`compiled read of request ${contextValue.requestId} could not be built: ${String(error)}`);
+            return null;
+          }
           let rows: Array<{ data: Record<string, unknown> }>;
           try {
             rows = await selectRows<{ data: Record<string, unknown> }>({ em: contextValue.em, principal: contextValue.principal }, statement);
