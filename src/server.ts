@@ -200,7 +200,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin<Context>({ limits: limitsEnv.limits, rateLimiter, ledger, persisted, persistedOnly: limitsEnv.persistedOnly }),
       auditPlugin(),
-      ...(options.compiledReads === false ? [] : [compiledReadPlugin()]),
+      ...(options.compiledReads === false ? [] : [compiledReadPlugin({ orm })]),
     ],
   });
   await apollo.start();

@@ -49,7 +49,7 @@ import { CLAIMS, GUARANTEES, LOANS, POLICIES } from '../loaders/contract.lists';
 import { ENTERPRISES, HOUSEHOLDS } from '../loaders/party.lists';
 import { columns } from '../loaders/rows';
 import { orderBy } from '../loaders/page-kit';
-import type { EntityList } from '../loaders/list-kit';
+import { chinaToday, type EntityList } from '../loaders/list-kit';
 import type { NestedList } from '../loaders/connection.loaders';
 import { checkCountyCode, checkHouseholdRef } from '../schema/args';
 import { listRequest } from '../schema/connection';
@@ -248,6 +248,8 @@ type RootPlan =
 export interface CompiledOperation {
   readonly roots: readonly RootPlan[];
   readonly operation: OperationDefinitionNode;
+  /** Variables used below the roots (nested arguments): statements differ by their values. */
+  readonly nestedVariables: readonly string[];
 }
 
 /** At most 100 arguments to json_build_object: 50 fields per object. */
@@ -454,6 +456,25 @@ class Compiler {
   }
 }
 
+/** Names of the variables used anywhere below the roots, fragments included. */
+function nestedVariables(roots: readonly RootPlan[], fragments: readonly FragmentDefinitionNode[]): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const n = node as { kind?: string; name?: { value: string } };
+    if (n.kind === Kind.VARIABLE && n.name !== undefined) names.add(n.name.value);
+    for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
+  };
+  for (const root of roots) visit(root.node.selectionSet);
+  // Fragments may be spread below a root; their variables count wherever they are used.
+  for (const fragment of fragments) visit(fragment.selectionSet);
+  return [...names].sort();
+}
+
 const plans = new WeakMap<OperationDefinitionNode, CompiledOperation | null>();
 
 /**
@@ -467,7 +488,8 @@ export function compileOperation(schema: GraphQLSchema, fragments: readonly Frag
   if (operation.operation === 'query' && (operation.directives?.length ?? 0) === 0) {
     try {
       const compiler = new Compiler(schema, new Map(fragments.map((f) => [f.name.value, f])));
-      compiled = { roots: compiler.root(operation), operation };
+      const roots = compiler.root(operation);
+      compiled = { roots, operation, nestedVariables: nestedVariables(roots, fragments) };
     } catch (error) {
       if (!(error instanceof Decline)) throw error;
     }
@@ -581,70 +603,114 @@ function connectionSql(field: Extract<FieldPlan, { kind: 'connection' }>, alias:
 /** Global-id keys that are row ids: digits only (the loaders cast them to bigint). */
 const ROW_ID = /^[1-9][0-9]{0,17}$/;
 
-function rootSql(root: RootPlan, b: Build): Sql {
-  const args = getArgumentValues(root.field, root.node, b.variables);
-  const p = b.principal;
-  switch (root.kind) {
-    case 'household': {
-      let ref: string;
-      try {
-        ref = checkHouseholdRef(args.ref as string);
-      } catch {
-        decline('ref');
-      }
-      return sql`(SELECT ${objectSql(root.plan, 'h', b)} FROM household h WHERE h.ref = ${ref} AND ${HOUSEHOLDS.scope(p)})`;
-    }
-    case 'county': {
-      let code: string;
-      try {
-        code = checkCountyCode(args.code as string);
-      } catch {
-        decline('code');
-      }
-      return countySql(root.plan, code, b);
-    }
-    case 'node': {
-      let id: { type: NodeTypeName; key: string };
-      try {
-        id = fromGlobalId(args.id as string);
-      } catch {
-        decline('id');
-      }
-      const plan = root.plans.get(id.type);
-      if (plan === undefined) decline(`node type ${id.type}`);
-      const object = objectSql(plan, plan.type.alias, b);
-      switch (id.type) {
-        case 'Household':
-          return sql`(SELECT ${object} FROM household h WHERE h.ref = ${id.key} AND ${HOUSEHOLDS.scope(p)})`;
-        case 'County':
-          return countySql(plan, id.key, b);
-        default: {
-          if (!ROW_ID.test(id.key)) decline('row id');
-          const list = { Loan: LOANS, InsurancePolicy: POLICIES, Claim: CLAIMS, GuaranteeContract: GUARANTEES }[id.type as 'Loan'];
-          if (list === undefined) decline('node list');
-          const alias = aliasOf(list);
-          return sql`(SELECT ${object} FROM ${raw(list.table)} WHERE ${raw(alias)}.id = ${id.key}::bigint AND ${list.scope(p)})`;
+/** Node types whose key is a row id, and their lists. */
+const NODE_LISTS: Readonly<Record<string, EntityList>> = { Loan: LOANS, InsurancePolicy: POLICIES, Claim: CLAIMS, GuaranteeContract: GUARANTEES };
+
+/** What a root looks up in this request: its key value, and for `node(id)` the type. */
+interface Lookup {
+  readonly value: string;
+  readonly type?: NodeTypeName;
+}
+
+/** The lookups of a request's roots, checked as their resolvers check them. */
+function lookupsOf(compiled: CompiledOperation, variables: Record<string, unknown>): Lookup[] {
+  return compiled.roots.map((root) => {
+    const args = getArgumentValues(root.field, root.node, variables);
+    try {
+      switch (root.kind) {
+        case 'household':
+          return { value: checkHouseholdRef(args.ref as string) };
+        case 'county':
+          return { value: checkCountyCode(args.code as string) };
+        case 'node': {
+          const id = fromGlobalId(args.id as string);
+          if (!root.plans.has(id.type)) decline(`node type ${id.type}`);
+          if (NODE_LISTS[id.type] !== undefined && !ROW_ID.test(id.key)) decline('row id');
+          return { value: id.key, type: id.type };
         }
       }
+    } catch (error) {
+      if (error instanceof Decline) throw error;
+      // The resolver reports the refusal (BAD_USER_INPUT) as it always has.
+      decline('root argument refused');
+    }
+  });
+}
+
+/**
+ * Stand-ins for the roots' key values in a statement built once per shape: the statement
+ * of a household page is the same for every ref, so it is built once per principal and
+ * page sizes and its ref bound at each request.
+ */
+const KEY_PARAMS: ReadonlyArray<{ readonly keyParam: number }> = Array.from({ length: 64 }, (_, i) => ({ keyParam: i }));
+const KEY_PARAM_SET = new Set<unknown>(KEY_PARAMS);
+
+function rootSql(root: RootPlan, lookup: Lookup, key: unknown, b: Build): Sql {
+  const p = b.principal;
+  switch (root.kind) {
+    case 'household':
+      return sql`(SELECT ${objectSql(root.plan, 'h', b)} FROM household h WHERE h.ref = ${key} AND ${HOUSEHOLDS.scope(p)})`;
+    case 'county':
+      return countySql(root.plan, key, b);
+    case 'node': {
+      const type = lookup.type as NodeTypeName;
+      const plan = root.plans.get(type) as ObjectPlan;
+      if (type === 'County') return countySql(plan, key, b);
+      const object = objectSql(plan, plan.type.alias, b);
+      if (type === 'Household') return sql`(SELECT ${object} FROM household h WHERE h.ref = ${key} AND ${HOUSEHOLDS.scope(p)})`;
+      const list = NODE_LISTS[type];
+      if (list === undefined) decline('node list');
+      return sql`(SELECT ${object} FROM ${raw(list.table)} WHERE ${raw(aliasOf(list))}.id = ${key}::bigint AND ${list.scope(p)})`;
     }
   }
 }
 
 /** `county(code)`: the area if it is a county (public reference data). */
-function countySql(plan: ObjectPlan, code: string, b: Build): Sql {
+function countySql(plan: ObjectPlan, code: unknown, b: Build): Sql {
   return sql`(SELECT ${objectSql(plan, 'a', b)} FROM area a WHERE a.code = ${code} AND a.level = 'COUNTY')`;
 }
 
+/** Built statements of one operation, by what they depend on besides the roots' keys. */
+const built = new WeakMap<CompiledOperation, Map<string, Sql | null>>();
+const MAX_BUILT = 200;
+
 /** The one statement of a compiled operation: one row, its `data` column the response's data. */
 export function operationSql(compiled: CompiledOperation, ctx: Context, variables: Record<string, unknown>): Sql | null {
+  let lookups: Lookup[];
   try {
-    const b: Build = { ctx, principal: ctx.principal, variables };
-    const entries = compiled.roots.map((root) => [root.key, rootSql(root, b)] as const);
-    return sql`SELECT ${pairs(entries)} AS data`;
+    if (compiled.roots.length > KEY_PARAMS.length) decline('roots');
+    lookups = lookupsOf(compiled, variables);
   } catch (error) {
     if (error instanceof Decline) return null;
     throw error;
   }
+  // Everything the text and the other parameters depend on: the principal (row scopes,
+  // page-size limits), today's date (current periods), the node types looked up and the
+  // variables of nested arguments.
+  const shape = JSON.stringify([
+    ctx.principal,
+    chinaToday(),
+    lookups.map((l) => l.type ?? null),
+    compiled.nestedVariables.map((name) => variables[name] ?? null),
+  ]);
+  let byShape = built.get(compiled);
+  if (byShape === undefined) built.set(compiled, (byShape = new Map()));
+  let statement = byShape.get(shape);
+  if (statement === undefined) {
+    try {
+      const b: Build = { ctx, principal: ctx.principal, variables };
+      const entries = compiled.roots.map((root, i) => [root.key, rootSql(root, lookups[i], KEY_PARAMS[i], b)] as const);
+      statement = sql`SELECT ${pairs(entries)} AS data`;
+    } catch (error) {
+      if (!(error instanceof Decline)) throw error;
+      statement = null;
+    }
+    if (byShape.size >= MAX_BUILT) byShape.clear();
+    byShape.set(shape, statement);
+  }
+  if (statement === null) return null;
+  const params = statement.params.map((param) => (KEY_PARAM_SET.has(param) ? lookups[(param as { keyParam: number }).keyParam].value : param));
+  return { text: statement.text, params };
 }
 
 /**

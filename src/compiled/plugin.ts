@@ -8,12 +8,16 @@
  * executes the operation with the resolvers, exactly as without it.
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { selectRows } from '../loaders/loader-kit';
 import type { Context } from '../schema/context';
 import { coerceVariables, compileOperation, finishData, operationSql } from './compiler';
 
-export function compiledReadPlugin(): ApolloServerPlugin<Context> {
+export function compiledReadPlugin(options: { orm: MikroORM }): ApolloServerPlugin<Context> {
+  // The statement needs a connection, not an identity map: the root EntityManager's
+  // connection spares the request its fork (the resolver path forks when it runs).
+  const em = options.orm.em;
   return {
     async requestDidStart() {
       return {
@@ -36,7 +40,7 @@ export function compiledReadPlugin(): ApolloServerPlugin<Context> {
           }
           let rows: Array<{ data: Record<string, unknown> }>;
           try {
-            rows = await selectRows<{ data: Record<string, unknown> }>({ em: contextValue.em, principal: contextValue.principal }, statement);
+            rows = await selectRows<{ data: Record<string, unknown> }>({ em, principal: contextValue.principal }, statement);
           } catch (error) {
             // The resolver path runs instead and reports what it meets.
             logger.warn(`compiled read of request ${contextValue.requestId} failed, answered by the resolvers: ${String(error)}`);

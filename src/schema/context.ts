@@ -51,13 +51,27 @@ export function createRequestContext(
   request: { requestId: string; principal: Principal; principalKey: string },
 ): Context {
   const principal = checkPrincipal(request.principal);
-  const em = deps.orm.em.fork();
+  // Forked on first use: a request answered by the compiled read path, or refused by a
+  // limit, never needs an identity map, and a fork costs as much as the rest of the
+  // context together.
+  let em: EntityManager | undefined;
+  const scope = {
+    principal,
+    get em(): EntityManager {
+      return (em ??= deps.orm.em.fork());
+    },
+  };
   return {
     requestId: request.requestId,
     principal,
     principalKey: request.principalKey,
-    em,
-    loaders: createLoaders({ em, principal }),
+    get em(): EntityManager {
+      return scope.em;
+    },
+    set em(value: EntityManager) {
+      em = value;
+    },
+    loaders: createLoaders(scope),
     services: deps.services,
     audit: createAuditSink({ requestId: request.requestId, principal, db: pooledQueryable(deps.orm.em.getConnection()) }),
     piiReads: new Map(),
