@@ -24,10 +24,19 @@ export function nextChinaMidnight(at: Date): Date {
 /**
  * `CostLedger.admit`: charges `$3` and one request to `$1`'s counter of day `$2` only if
  * the day's total stays within `$4`; returns the total and whether it was charged.
+ *
+ * The charge commits without waiting for its WAL flush (`synchronous_commit` off for this
+ * statement's own transaction only). Every request of a principal updates the same row,
+ * and with a synchronous commit each held the row lock through a disk flush, so a
+ * principal's concurrent requests queued one flush at a time (bench/: the CPU sat idle
+ * while they did). The price: a crash of PostgreSQL itself (not of the hub) may forget
+ * the last fraction of a second of charges, so a principal could be undercharged by
+ * that much. The counter protects capacity; it is not a ledger of record.
  */
 const ADMIT_SQL = `with charged as (
    insert into usage_counter (principal_key, day, cost, requests)
-   select $1::text, $2::date, $3::bigint, 1 where $3::bigint <= $4::bigint
+   select $1::text, $2::date, $3::bigint, 1
+    where $3::bigint <= $4::bigint and (select set_config('synchronous_commit', 'off', true)) is not null
    on conflict (principal_key, day) do update
      set cost = usage_counter.cost + excluded.cost, requests = usage_counter.requests + 1
      where usage_counter.cost + excluded.cost <= $4::bigint
