@@ -53,7 +53,8 @@ export function createRequestContext(
   const principal = checkPrincipal(request.principal);
   // Forked on first use: a request answered by the compiled read path, or refused by a
   // limit, never needs an identity map, and a fork costs as much as the rest of the
-  // context together.
+  // context together. The getter lives on the context's own prototype, because Apollo
+  // copies the context's own properties into a clone before execution.
   let em: EntityManager | undefined;
   const scope = {
     principal,
@@ -61,21 +62,24 @@ export function createRequestContext(
       return (em ??= deps.orm.em.fork());
     },
   };
-  return {
+  const lazy = Object.create(Object.prototype, {
+    em: {
+      get: () => scope.em,
+      set: (value: EntityManager) => {
+        em = value;
+      },
+      enumerable: false,
+    },
+  }) as { em: EntityManager };
+  return Object.assign(Object.create(lazy) as Context, {
     requestId: request.requestId,
     principal,
     principalKey: request.principalKey,
-    get em(): EntityManager {
-      return scope.em;
-    },
-    set em(value: EntityManager) {
-      em = value;
-    },
     loaders: createLoaders(scope),
     services: deps.services,
     audit: createAuditSink({ requestId: request.requestId, principal, db: pooledQueryable(deps.orm.em.getConnection()) }),
     piiReads: new Map(),
-  };
+  });
 }
 
 /** Notes that a PII field of a household left the hub in this response. */

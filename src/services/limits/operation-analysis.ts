@@ -161,15 +161,67 @@ export interface OperationRequest {
  */
 export function enforceOperationLimits(request: OperationRequest, limits: LimitSettings): OperationAnalysis {
   rejectNulCharacters(request.document, request.variables);
-  const analysis = analyzeOperation(request.schema, request.document, request.operationName, request.variables, {
-    defaultPageSize: limits.defaultPageSize,
-    // A nested list without first/last is sized like a default page: every such list is
-    // a capped list or a connection whose loader returns at most that many items.
-    defaultListSize: limits.defaultPageSize,
-    maxPageSize: limits.maxPageSize,
-  });
+  const analysis = cachedAnalysis(request, limits, () =>
+    analyzeOperation(request.schema, request.document, request.operationName, request.variables, {
+      defaultPageSize: limits.defaultPageSize,
+      // A nested list without first/last is sized like a default page: every such list is
+      // a capped list or a connection whose loader returns at most that many items.
+      defaultListSize: limits.defaultPageSize,
+      maxPageSize: limits.maxPageSize,
+    }),
+  );
   checkOperationLimits(analysis, limits);
   return analysis;
+}
+
+/**
+ * Analyses by document (Apollo keeps one parsed document per operation text), operation,
+ * page-size settings and the values of the variables the analysis reads — those given
+ * to `first` or `last` — so that the same operation with another household's ref is not
+ * walked again. Bounded per document.
+ */
+const analyses = new WeakMap<DocumentNode, { pageVariables: readonly string[]; byKey: Map<string, OperationAnalysis> }>();
+const MAX_ANALYSES_PER_DOCUMENT = 100;
+
+function cachedAnalysis(request: OperationRequest, limits: LimitSettings, analyze: () => OperationAnalysis): OperationAnalysis {
+  let entry = analyses.get(request.document);
+  if (entry === undefined) {
+    entry = { pageVariables: pageVariables(request.document), byKey: new Map() };
+    analyses.set(request.document, entry);
+  }
+  const variables = request.variables ?? {};
+  const key = JSON.stringify([
+    request.operationName ?? null,
+    limits.defaultPageSize,
+    limits.maxPageSize,
+    entry.pageVariables.map((name) => (name in variables ? variables[name] : '$default')),
+  ]);
+  let analysis = entry.byKey.get(key);
+  if (analysis === undefined) {
+    analysis = analyze();
+    if (entry.byKey.size >= MAX_ANALYSES_PER_DOCUMENT) entry.byKey.clear();
+    entry.byKey.set(key, analysis);
+  }
+  return analysis;
+}
+
+/** Names of the variables a document passes to `first` or `last` anywhere. */
+function pageVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const n = node as { kind?: string; name?: { value: string }; value?: { kind?: string; name?: { value: string } } };
+    if (n.kind === Kind.ARGUMENT && (n.name?.value === 'first' || n.name?.value === 'last') && n.value?.kind === Kind.VARIABLE && n.value.name !== undefined) {
+      names.add(n.value.name.value);
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
+  };
+  visit(document);
+  return [...names].sort();
 }
 
 /**
