@@ -3,6 +3,7 @@
  * budget refusal through the Apollo plugin, `usageFor`, and persisted operations
  * (`persisted_operation`) in both modes.
  */
+import { Client } from 'pg';
 import { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { buildSchema, type GraphQLFormattedError } from 'graphql';
@@ -101,6 +102,40 @@ describe('CostLedger', () => {
     const ledger = new CostLedger(orm.em, () => new Date('2020-05-01T00:00:00Z'));
     await Promise.all(Array.from({ length: 20 }, () => ledger.charge('key:concurrent', 10)));
     expect(await ledger.today('key:concurrent')).toEqual({ day: '2020-05-01', cost: 200, requests: 20 });
+  });
+
+  test('concurrent admissions of one principal never exceed the budget and are admitted in arrival order', async () => {
+    const ledger = new CostLedger(orm.em, () => new Date('2020-05-02T00:00:00Z'));
+    // 30 admissions of 10 against a budget of 205: the first 20 fit, whatever the
+    // batching; the 21st and later do not, and each is refused on its own.
+    const results = await Promise.all(Array.from({ length: 30 }, () => ledger.admit('key:admit', 10, 205)));
+    expect(results.map((r) => r.charged)).toEqual([...Array(20).fill(true), ...Array(10).fill(false)]);
+    expect(results.slice(20).every((r) => r.cost === 200)).toBe(true);
+    expect(await counterRows('key:admit')).toEqual([{ day: '2020-05-02', cost: '200', requests: 20 }]);
+    // A cheaper one still fits exactly; then nothing does.
+    expect(await ledger.admit('key:admit', 5, 205)).toEqual({ charged: true, cost: 205 });
+    expect(await ledger.admit('key:admit', 1, 205)).toEqual({ charged: false, cost: 205 });
+    expect(await counterRows('key:admit')).toEqual([{ day: '2020-05-02', cost: '205', requests: 21 }]);
+  });
+
+  test('concurrent admissions of one principal are charged together when they fit', async () => {
+    const ledger = new CostLedger(orm.em, () => new Date('2020-05-03T00:00:00Z'));
+    const statements: string[] = [];
+    const original = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const first = args[0];
+      statements.push(typeof first === 'string' ? first : String((first as { text?: string })?.text));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      const results = await Promise.all(Array.from({ length: 50 }, () => ledger.admit('key:together', 7, 1_000_000)));
+      expect(results.every((r) => r.charged)).toBe(true);
+    } finally {
+      Client.prototype.query = original;
+    }
+    expect(await counterRows('key:together')).toEqual([{ day: '2020-05-03', cost: '350', requests: 50 }]);
+    // The first is charged alone at once; the 49 that arrived meanwhile, together.
+    expect(statements.filter((t) => t.includes('usage_counter'))).toHaveLength(2);
   });
 
   test('refuses a cost that is not a non-negative integer', async () => {

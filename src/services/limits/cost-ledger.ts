@@ -35,15 +35,27 @@ export function nextChinaMidnight(at: Date): Date {
  */
 const ADMIT_SQL = `with charged as (
    insert into usage_counter (principal_key, day, cost, requests)
-   select $1::text, $2::date, $3::bigint, 1
+   select $1::text, $2::date, $3::bigint, $5::int
     where $3::bigint <= $4::bigint and (select set_config('synchronous_commit', 'off', true)) is not null
    on conflict (principal_key, day) do update
-     set cost = usage_counter.cost + excluded.cost, requests = usage_counter.requests + 1
+     set cost = usage_counter.cost + excluded.cost, requests = usage_counter.requests + excluded.requests
      where usage_counter.cost + excluded.cost <= $4::bigint
    returning cost)
  select cost, true as charged from charged
  union all
  select cost, false from usage_counter where principal_key = $1::text and day = $2::date and not exists (select 1 from charged)`;
+
+/** Whether an admission was charged, and the day's total cost after it (or as it stands). */
+export interface Admission {
+  charged: boolean;
+  cost: number;
+}
+
+interface Waiting {
+  cost: number;
+  resolve(admission: Admission): void;
+  reject(error: unknown): void;
+}
 
 /** A principal's use on one day. */
 export interface DailyUsage {
@@ -98,16 +110,75 @@ export class CostLedger {
    * of a request, which `limitsPlugin` makes before execution). Returns whether it was
    * charged and the day's total cost: after the charge, or as it stands when refused.
    * Concurrent admissions serialize on the counter row, so the budget is never exceeded.
+   *
+   * Admissions of one principal that arrive while its previous statement is in flight
+   * are charged together by the next one, when their sum fits (group commit): a
+   * principal's concurrent requests then cost one statement per round trip instead of
+   * one each. When the sum does not fit, they are admitted one by one in arrival order,
+   * exactly as if they had come alone.
    */
-  async admit(principalKey: string, cost: number, budget: number): Promise<{ charged: boolean; cost: number }> {
+  admit(principalKey: string, cost: number, budget: number): Promise<Admission> {
     if (!Number.isSafeInteger(cost) || cost < 0) {
-      throw new RangeError(`Invalid cost ${cost}: expected a non-negative integer`);
+      return Promise.reject(new RangeError(`Invalid cost ${cost}: expected a non-negative integer`));
     }
     const day = chinaDay(this.clock());
+    const slot = JSON.stringify([principalKey, day, budget]);
+    let lane = this.lanes.get(slot);
+    if (lane === undefined) {
+      lane = [];
+      this.lanes.set(slot, lane);
+    }
+    const queued = lane;
+    return new Promise<Admission>((resolve, reject) => {
+      queued.push({ cost, resolve, reject });
+      // The first admission of an idle lane starts it; later ones wait for its next round.
+      if (queued.length === 1) void this.drain(slot, queued, principalKey, day, budget);
+    });
+  }
+
+  /** Principals' admissions waiting for or riding on a statement, by key, day and budget. */
+  private readonly lanes = new Map<string, Waiting[]>();
+
+  private async drain(slot: string, lane: Waiting[], principalKey: string, day: string, budget: number): Promise<void> {
+    // The lane stays in the map (non-empty) while a round runs, so arrivals join it.
+    let round = lane.slice();
+    while (round.length > 0) {
+      await this.admitRound(principalKey, day, budget, round);
+      lane.splice(0, round.length);
+      round = lane.slice();
+    }
+    this.lanes.delete(slot);
+  }
+
+  private async admitRound(principalKey: string, day: string, budget: number, round: readonly Waiting[]): Promise<void> {
+    if (round.length > 1) {
+      const total = round.reduce((sum, w) => sum + w.cost, 0);
+      let together: Admission;
+      try {
+        together = await this.charged(principalKey, day, total, round.length, budget);
+      } catch (error) {
+        for (const w of round) w.reject(error);
+        return;
+      }
+      if (together.charged) {
+        for (const w of round) w.resolve(together);
+        return;
+      }
+    }
+    for (const w of round) {
+      try {
+        w.resolve(await this.charged(principalKey, day, w.cost, 1, budget));
+      } catch (error) {
+        w.reject(error);
+      }
+    }
+  }
+
+  private async charged(principalKey: string, day: string, cost: number, requests: number, budget: number): Promise<Admission> {
     // On every request: a prepared statement on a pooled connection (`src/db/pooled.ts`).
     const { rows } = await queryPooled<{ cost: string; charged: boolean }>(this.em.getConnection('write'), {
       text: ADMIT_SQL,
-      values: [principalKey, day, cost, budget],
+      values: [principalKey, day, cost, budget, requests],
     });
     if (rows.length === 0) return { charged: false, cost: 0 };
     return { charged: rows[0].charged, cost: Number(rows[0].cost) };
