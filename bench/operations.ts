@@ -582,6 +582,26 @@ const policyNode: Operation = {
   },
 };
 
-/** The mix, in report order. */
-export const OPERATIONS: readonly Operation[] = [householdDetail, countyPage, overdueLoans, policyNode];
+// ---------------------------------------------------------------------------------------
+// (5) Diagnostic: the smallest request, `{ __typename }`. It reads nothing, so the hub's
+// figure is its fixed cost per request (HTTP, authentication, limits, the budget charge,
+// the response) against a floor that answers a constant from one trivial statement.
+
+const fixedCost: Operation = {
+  key: 'fixed',
+  title: 'fixed cost per request: `{ __typename }` (diagnostic)',
+  role: 'BANK',
+  operationName: 'FixedCost',
+  document: 'query FixedCost { __typename }',
+  requires: [],
+  async samples() {
+    return [{}];
+  },
+  floor() {
+    return sql`SELECT json_build_object('__typename', 'Query')::text AS data`;
+  },
+};
+
+/** The mix, in report order; the last is a diagnostic, not one of the issue's four. */
+export const OPERATIONS: readonly Operation[] = [householdDetail, countyPage, overdueLoans, policyNode, fixedCost];
 
