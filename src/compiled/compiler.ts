@@ -43,16 +43,16 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { raw, sql, type Sql } from '../db/sql';
+import { and, raw, sql, type Sql } from '../db/sql';
 import { enterpriseScope, householdScope, positionScope, revealHouseholdPii, type Principal } from '../services/access';
 import { CLAIMS, GUARANTEES, LOANS, POLICIES } from '../loaders/contract.lists';
 import { ENTERPRISES, HOUSEHOLDS } from '../loaders/party.lists';
 import { columns } from '../loaders/rows';
-import { orderBy } from '../loaders/page-kit';
+import { countsWithPage, keyset, orderBy } from '../loaders/page-kit';
 import { chinaToday, type EntityList } from '../loaders/list-kit';
-import type { NestedList } from '../loaders/connection.loaders';
+import type { ListRequest, NestedList, RootList } from '../loaders/connection.loaders';
 import { checkCountyCode, checkHouseholdRef } from '../schema/args';
-import { listRequest } from '../schema/connection';
+import { encodeCursor, listRequest } from '../schema/connection';
 import { notePiiRead, type Context } from '../schema/context';
 import { fromGlobalId, toGlobalId, type NodeTypeName } from '../schema/global-id';
 
@@ -233,7 +233,25 @@ type FieldPlan =
   | { kind: 'union'; key: string; relation: string; plans: Readonly<Record<string, ObjectPlan>> }
   | { kind: 'connection'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; loader: string; parentKey: string; parts: ConnectionPart[] };
 
-type ConnectionPart = { kind: 'nodes'; key: string; plan: ObjectPlan } | { kind: 'count'; key: string } | { kind: 'typename'; key: string; value: string };
+type ConnectionPlan = Extract<FieldPlan, { kind: 'connection' }>;
+
+type ConnectionPart =
+  | { kind: 'nodes'; key: string; plan: ObjectPlan }
+  | { kind: 'count'; key: string }
+  | { kind: 'typename'; key: string; value: string }
+  | { kind: 'edges'; key: string; parts: EdgePart[]; plan: ObjectPlan | null }
+  | { kind: 'pageInfo'; key: string; parts: InfoPart[] };
+
+type EdgePart = { kind: 'cursor'; key: string } | { kind: 'node'; key: string } | { kind: 'typename'; key: string; value: string };
+type InfoPart = { kind: 'hasNextPage' | 'hasPreviousPage' | 'startCursor' | 'endCursor'; key: string } | { kind: 'typename'; key: string; value: string };
+
+/** Root connections this path answers: field → the root list's loader. */
+const ROOT_LISTS: Readonly<Record<string, string>> = {
+  households: 'householdList',
+  loans: 'loanList',
+  insurancePolicies: 'policyList',
+  guaranteeContracts: 'guaranteeList',
+};
 
 interface ObjectPlan {
   readonly type: RowType;
@@ -243,7 +261,8 @@ interface ObjectPlan {
 type RootPlan =
   | { kind: 'household'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; plan: ObjectPlan }
   | { kind: 'county'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; plan: ObjectPlan }
-  | { kind: 'node'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; plans: ReadonlyMap<string, ObjectPlan> };
+  | { kind: 'node'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; plans: ReadonlyMap<string, ObjectPlan> }
+  | { kind: 'list'; key: string; field: GraphQLField<unknown, unknown>; node: FieldNode; connection: ConnectionPlan };
 
 export interface CompiledOperation {
   readonly roots: readonly RootPlan[];
@@ -371,24 +390,71 @@ class Compiler {
     decline(`resolver ${type.name}.${name}`);
   }
 
-  private connection(def: GraphQLField<unknown, unknown>, node: FieldNode, key: string, loader: string, parentKey: string): FieldPlan {
+  connection(def: GraphQLField<unknown, unknown>, node: FieldNode, key: string, loader: string, parentKey: string): ConnectionPlan {
     for (const argument of node.arguments ?? []) {
-      // Cursor windows and backward pages stay on the resolver path (cursors, pageInfo).
-      if (['after', 'before', 'last'].includes(argument.name.value)) decline('cursor arguments');
+      // Backward pages stay on the resolver path.
+      if (['before', 'last'].includes(argument.name.value)) decline('backward page');
     }
     const connectionType = getNamedType(def.type);
     if (!isObjectType(connectionType)) decline('connection type');
+    const objectType = (field: string) => {
+      const t = getNamedType(connectionType.getFields()[field].type);
+      if (!isObjectType(t)) decline('connection part type');
+      return t;
+    };
     const parts: ConnectionPart[] = [];
+    let objects = 0;
     for (const part of this.fieldsOf(connectionType, node.selectionSet)) {
       const partKey = part.alias?.value ?? part.name.value;
-      if (part.name.value === '__typename') parts.push({ kind: 'typename', key: partKey, value: connectionType.name });
-      else if (part.name.value === 'totalCount') parts.push({ kind: 'count', key: partKey });
-      else if (part.name.value === 'nodes') {
-        const nodeType = getNamedType(connectionType.getFields().nodes.type);
-        if (!isObjectType(nodeType)) decline('node type');
-        parts.push({ kind: 'nodes', key: partKey, plan: this.object(nodeType, part.selectionSet) });
-      } else decline(`connection part ${part.name.value}`);
+      switch (part.name.value) {
+        case '__typename':
+          parts.push({ kind: 'typename', key: partKey, value: connectionType.name });
+          break;
+        case 'totalCount':
+          parts.push({ kind: 'count', key: partKey });
+          break;
+        case 'nodes':
+          objects += 1;
+          parts.push({ kind: 'nodes', key: partKey, plan: this.object(objectType('nodes'), part.selectionSet) });
+          break;
+        case 'edges': {
+          const edgeType = objectType('edges');
+          const edgeParts: EdgePart[] = [];
+          let plan: ObjectPlan | null = null;
+          for (const edgePart of this.fieldsOf(edgeType, part.selectionSet)) {
+            const edgeKey = edgePart.alias?.value ?? edgePart.name.value;
+            if (edgePart.name.value === '__typename') edgeParts.push({ kind: 'typename', key: edgeKey, value: edgeType.name });
+            else if (edgePart.name.value === 'cursor') edgeParts.push({ kind: 'cursor', key: edgeKey });
+            else if (edgePart.name.value === 'node') {
+              objects += 1;
+              const nodeType = getNamedType(edgeType.getFields().node.type);
+              if (!isObjectType(nodeType)) decline('edge node type');
+              plan = this.object(nodeType, edgePart.selectionSet);
+              edgeParts.push({ kind: 'node', key: edgeKey });
+            } else decline(`edge part ${edgePart.name.value}`);
+          }
+          parts.push({ kind: 'edges', key: partKey, parts: edgeParts, plan });
+          break;
+        }
+        case 'pageInfo': {
+          const infoType = objectType('pageInfo');
+          const infoParts: InfoPart[] = [];
+          for (const infoPart of this.fieldsOf(infoType, part.selectionSet)) {
+            const infoKey = infoPart.alias?.value ?? infoPart.name.value;
+            const name = infoPart.name.value;
+            if (name === '__typename') infoParts.push({ kind: 'typename', key: infoKey, value: infoType.name });
+            else if (name === 'hasNextPage' || name === 'hasPreviousPage' || name === 'startCursor' || name === 'endCursor') infoParts.push({ kind: name, key: infoKey });
+            else decline(`page info ${name}`);
+          }
+          parts.push({ kind: 'pageInfo', key: partKey, parts: infoParts });
+          break;
+        }
+        default:
+          decline(`connection part ${part.name.value}`);
+      }
     }
+    // One object per row: `nodes` and `edges { node }` together are left to the resolvers.
+    if (objects > 1) decline('rows selected twice');
     return { kind: 'connection', key, field: def, node, loader, parentKey, parts };
   }
 
@@ -448,8 +514,11 @@ class Compiler {
           roots.push({ kind: 'node', key, field, node, plans });
           break;
         }
-        default:
-          decline(`root ${node.name.value}`);
+        default: {
+          const loader = ROOT_LISTS[node.name.value];
+          if (loader === undefined) decline(`root ${node.name.value}`);
+          roots.push({ kind: 'list', key, field, node, connection: this.connection(field, node, key, loader, '') });
+        }
       }
     }
     return roots;
@@ -566,38 +635,84 @@ function fieldSql(field: FieldPlan, type: RowType, alias: string, b: Build): Sql
   }
 }
 
-function connectionSql(field: Extract<FieldPlan, { kind: 'connection' }>, alias: string, b: Build): Sql {
-  const nested = (b.ctx.loaders as unknown as Record<string, NestedList<unknown>>)[field.loader];
+/**
+ * A connection: of the parent row `alias` (a nested list), or a root list when `alias` is
+ * null. `nodes` and `totalCount` are built in SQL; a selection with `edges` or `pageInfo`
+ * becomes a `$conn` object (rows with their sort keys, whether more follow, the count)
+ * that `finish` turns into the selected parts, encoding cursors as `toPage` does.
+ */
+function connectionSql(field: ConnectionPlan, alias: string | null, b: Build): Sql {
   const args = getArgumentValues(field.field, field.node, b.variables);
-  let request;
+  const loaders = b.ctx.loaders as unknown as Record<string, NestedList<unknown> & RootList<unknown>>;
+  const source = loaders[field.loader];
+  let request: ListRequest;
   try {
-    request = listRequest(b.ctx, nested.list, args);
+    request = listRequest(b.ctx, source.list, args);
   } catch {
     decline('arguments refused');
   }
-  if (request.window.backward || request.window.after !== null || request.window.before !== null) decline('window');
-  const query = nested.query(raw(`${alias}.${field.parentKey}`), request.spec);
-  const rowAlias = aliasOf(nested.list);
+  const window = request.window;
+  if (window.backward || window.before !== null) decline('window');
+  const query = alias === null ? source.query(request.spec) : source.query(raw(`${alias}.${field.parentKey}`), request.spec);
+  const rowAlias = aliasOf(source.list);
   const order = orderBy(query.order, false);
-  const entries = field.parts.map((part) => {
-    switch (part.kind) {
-      case 'typename':
-        return [part.key, sql`${part.value}::text`] as const;
-      case 'count':
-        return [part.key, sql`(SELECT count(*)::int FROM ${query.from} WHERE ${query.where})`] as const;
-      case 'nodes': {
-        const object = objectSql(part.plan, rowAlias, b);
-        return [
-          part.key,
-          sql`(SELECT coalesce(json_agg(x.j ORDER BY x.n), '[]'::json) FROM (
-                 SELECT ${object} AS j, row_number() OVER (ORDER BY ${order}) AS n
-                   FROM ${query.from} WHERE ${query.where}
-                  ORDER BY ${order} LIMIT ${raw(String(request.window.size))}) x)`,
-        ] as const;
+  const where = window.after === null ? query.where : and(query.where, keyset(query.order, window.after, true));
+  const count = sql`(SELECT count(*)::int FROM ${query.from} WHERE ${query.where})`;
+  const simple = alias !== null && field.parts.every((part) => part.kind === 'nodes' || part.kind === 'count' || part.kind === 'typename');
+  if (simple) {
+    if (window.after !== null) decline('cursor on a nested list');
+    const entries = field.parts.map((part) => {
+      switch (part.kind) {
+        case 'typename':
+          return [part.key, sql`${part.value}::text`] as const;
+        case 'count':
+          return [part.key, count] as const;
+        default: {
+          const object = objectSql((part as { plan: ObjectPlan }).plan, rowAlias, b);
+          return [
+            part.key,
+            sql`(SELECT coalesce(json_agg(x.j ORDER BY x.n), '[]'::json) FROM (
+                   SELECT ${object} AS j, row_number() OVER (ORDER BY ${order}) AS n
+                     FROM ${query.from} WHERE ${query.where}
+                    ORDER BY ${order} LIMIT ${raw(String(window.size))}) x)`,
+          ] as const;
+        }
       }
-    }
-  });
-  return pairs(entries);
+    });
+    return pairs(entries);
+  }
+  const plan = field.parts.reduce<ObjectPlan | null>(
+    (found, part) => found ?? (part.kind === 'nodes' ? part.plan : part.kind === 'edges' ? part.plan : null),
+    null,
+  );
+  const object = plan === null ? raw('NULL::json') : objectSql(plan, rowAlias, b);
+  const keys = query.order.map((term) => sql`(${term.sql})::text`);
+  const keyArray = sql`json_build_array(${{ text: keys.map((k) => k.text).join(', '), params: keys.flatMap((k) => k.params) }})`;
+  const wantsCount = field.parts.some((part) => part.kind === 'count');
+  // A page that sorts every matching row anyway counts them in the same pass (`countsWithPage`).
+  const windowCount = wantsCount && alias === null && countsWithPage(query, window);
+  const total = !wantsCount ? raw('NULL::int') : windowCount ? raw('coalesce(max(x.t), 0)') : count;
+  const describe = JSON.stringify(field.parts.map(describePart));
+  return sql`(SELECT json_build_object('$conn', ${describe}::json, 'ordering', ${request.ordering}::text, 'size', ${window.size}::int,
+                  'after', ${window.after !== null}::boolean, 'total', ${total},
+                  'rows', coalesce(json_agg(json_build_array(x.j, x.k) ORDER BY x.n), '[]'::json))
+               FROM (SELECT ${object} AS j, ${keyArray} AS k, row_number() OVER (ORDER BY ${order}) AS n${raw(windowCount ? ', count(*) OVER ()::int AS t' : '')}
+                       FROM ${query.from} WHERE ${where}
+                      ORDER BY ${order} LIMIT ${raw(String(window.size + 1))}) x)`;
+}
+
+/** A connection part as `finish` reads it: `[key, kind, value or sub-parts]`. */
+function describePart(part: ConnectionPart): unknown[] {
+  switch (part.kind) {
+    case 'typename':
+      return [part.key, 'typename', part.value];
+    case 'edges':
+      return [part.key, 'edges', part.parts.map((p) => [p.key, p.kind, p.kind === 'typename' ? p.value : null])];
+    case 'pageInfo':
+      return [part.key, 'pageInfo', part.parts.map((p) => [p.key, p.kind, p.kind === 'typename' ? p.value : null])];
+    default:
+      return [part.key, part.kind];
+  }
 }
 
 /** Global-id keys that are row ids: digits only (the loaders cast them to bigint). */
@@ -622,6 +737,8 @@ function lookupsOf(compiled: CompiledOperation, variables: Record<string, unknow
           return { value: checkHouseholdRef(args.ref as string) };
         case 'county':
           return { value: checkCountyCode(args.code as string) };
+        case 'list':
+          return { value: '' };
         case 'node': {
           const id = fromGlobalId(args.id as string);
           if (!root.plans.has(id.type)) decline(`node type ${id.type}`);
@@ -648,6 +765,8 @@ const KEY_PARAM_SET = new Set<unknown>(KEY_PARAMS);
 function rootSql(root: RootPlan, lookup: Lookup, key: unknown, b: Build): Sql {
   const p = b.principal;
   switch (root.kind) {
+    case 'list':
+      return connectionSql(root.connection, null, b);
     case 'household':
       return sql`(SELECT ${objectSql(root.plan, 'h', b)} FROM household h WHERE h.ref = ${key} AND ${HOUSEHOLDS.scope(p)})`;
     case 'county':
@@ -749,6 +868,60 @@ function finish(value: unknown, ctx: Context): unknown {
     return revealed;
   }
   if ('$gid' in object) return toGlobalId(object.$gid as NodeTypeName, object.k as string);
+  if ('$conn' in object) return finishConnection(object, ctx);
   for (const key of Object.keys(object)) object[key] = finish(object[key], ctx);
   return object;
+}
+
+/** A `$conn` object (see `connectionSql`) as the connection parts it describes. */
+function finishConnection(marker: Record<string, unknown>, ctx: Context): Record<string, unknown> {
+  const size = marker.size as number;
+  const all = marker.rows as Array<[unknown, Array<string | null>]>;
+  const rows = all.length > size ? all.slice(0, size) : all;
+  const ordering = marker.ordering as string;
+  const nodes = rows.map((row) => finish(row[0], ctx));
+  const cursors: Array<string | undefined> = [];
+  const cursor = (i: number) => (cursors[i] ??= encodeCursor(ordering, rows[i][1]));
+  const out: Record<string, unknown> = {};
+  for (const [key, kind, detail] of marker.$conn as Array<[string, string, unknown]>) {
+    switch (kind) {
+      case 'typename':
+        out[key] = detail;
+        break;
+      case 'nodes':
+        out[key] = nodes;
+        break;
+      case 'count':
+        out[key] = marker.total;
+        break;
+      case 'edges':
+        out[key] = rows.map((_, i) => {
+          const edge: Record<string, unknown> = {};
+          for (const [edgeKey, edgeKind, value] of detail as Array<[string, string, unknown]>) {
+            edge[edgeKey] = edgeKind === 'cursor' ? cursor(i) : edgeKind === 'node' ? nodes[i] : value;
+          }
+          return edge;
+        });
+        break;
+      case 'pageInfo': {
+        const info: Record<string, unknown> = {};
+        const last = rows.length - 1;
+        for (const [infoKey, infoKind, value] of detail as Array<[string, string, unknown]>) {
+          info[infoKey] =
+            infoKind === 'hasNextPage'
+              ? all.length > size
+              : infoKind === 'hasPreviousPage'
+                ? marker.after === true
+                : infoKind === 'startCursor'
+                  ? (last < 0 ? null : cursor(0))
+                  : infoKind === 'endCursor'
+                    ? (last < 0 ? null : cursor(last))
+                    : value;
+        }
+        out[key] = info;
+        break;
+      }
+    }
+  }
+  return out;
 }

@@ -73,6 +73,8 @@ export interface ListRequest {
 /** A root connection's rows. */
 export interface RootList<R> {
   readonly list: EntityList;
+  /** The whole list (scope, filter, order) for the compiled read path (`src/compiled/`). */
+  query(spec: ListSpec): ListQuery;
   page(request: ListRequest): Promise<PageRows<R>>;
   count(request: ListRequest): Promise<number>;
   /**
@@ -103,6 +105,7 @@ export function createConnectionLoaders(scope: LoaderScope) {
   function root<R>(list: EntityList): RootList<R> {
     return {
       list,
+      query: (spec) => listQuery(list, principal, spec, undefined, today),
       page: (request) => selectPage<R>(scope, listQuery(list, principal, request.spec, undefined, today), request.window),
       count: (request) => selectCount(scope, listQuery(list, principal, request.spec, undefined, today)),
       pageWithCount: (request) => {
