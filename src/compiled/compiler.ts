@@ -7,10 +7,12 @@
  * It never decides anything the resolver path does not decide the same way, because it
  * is built from the same pieces:
  *
- * - rows come from the same lists and scopes: a nested connection is the SQL its loader
- *   runs per parent (`NestedList.query`, the list's `listQuery`: row scope, filter,
- *   order with its tie-breaker), validated by the same `listRequest`; a root lookup and a
- *   to-one relation use the row scope of the loader they stand for (`row-scope.ts`);
+ * - rows come from the same lists and scopes: a connection is the SQL its loader runs
+ *   (`RootList.query`, or `NestedList.query` per parent: the list's `listQuery` with row
+ *   scope, filter, order and tie-breaker, and the keyset of an `after` cursor), validated
+ *   by the same `listRequest`, its cursors encoded by the same `encodeCursor`; a root
+ *   lookup and a to-one relation use the row scope of the loader they stand for
+ *   (`row-scope.ts`);
  * - a plain field is the column its row type selects (`columns` in `src/loaders/rows.ts`),
  *   serialized as its GraphQL scalar would (every scalar the path accepts passes
  *   PostgreSQL's text through unchanged);
@@ -18,10 +20,10 @@
  *   the audit by the same functions as the resolvers (`revealHouseholdPii`, `notePiiRead`);
  *   global ids are made by `toGlobalId`.
  *
- * What it does not know — a field without an entry here, a cursor argument (`after`,
- * `before`, `last`), `edges` or `pageInfo`, a directive, a field selected twice under one
- * name, an argument value `listRequest` refuses, a root that is null — makes it decline,
- * and the operation runs on the resolver path as before. It declines before it writes
+ * What it does not know — a field without an entry here, a backward page (`before`,
+ * `last`), a directive, a field selected twice under one name, `nodes` and `edges` of
+ * one connection together, an argument value `listRequest` refuses, a root that is null
+ * — makes it decline, and the operation runs on the resolver path as before. It declines before it writes
  * anything; the statement only reads. `tests/api/compiled-read.test.ts` runs operations
  * through both paths and compares the answers.
  */
@@ -267,7 +269,7 @@ type RootPlan =
 export interface CompiledOperation {
   readonly roots: readonly RootPlan[];
   readonly operation: OperationDefinitionNode;
-  /** Variables used below the roots (nested arguments): statements differ by their values. */
+  /** Variables the statement's text and parameters depend on (nested and root-list arguments). */
   readonly nestedVariables: readonly string[];
 }
 
@@ -525,7 +527,7 @@ class Compiler {
   }
 }
 
-/** Names of the variables used anywhere below the roots, fragments included. */
+/** Names of the variables a statement's shape depends on: below the roots, and a root list's arguments. */
 function nestedVariables(roots: readonly RootPlan[], fragments: readonly FragmentDefinitionNode[]): string[] {
   const names = new Set<string>();
   const visit = (node: unknown): void => {
@@ -538,7 +540,12 @@ function nestedVariables(roots: readonly RootPlan[], fragments: readonly Fragmen
     if (n.kind === Kind.VARIABLE && n.name !== undefined) names.add(n.name.value);
     for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
   };
-  for (const root of roots) visit(root.node.selectionSet);
+  for (const root of roots) {
+    visit(root.node.selectionSet);
+    // A root list's own arguments shape its statement; the roots looked up by key are
+    // bound per request instead (`KEY_PARAMS`).
+    if (root.kind === 'list') visit(root.node.arguments);
+  }
   // Fragments may be spread below a root; their variables count wherever they are used.
   for (const fragment of fragments) visit(fragment.selectionSet);
   return [...names].sort();

@@ -163,6 +163,19 @@ describe('the compiled path answers as the resolvers do', () => {
     }
   });
 
+  it('one operation text with different variables in a root list\'s arguments', async () => {
+    const query = `query Q($filter: LoanFilter, $n: Int, $asOf: Date) { loans(first: $n, filter: $filter, asOf: $asOf) { totalCount nodes { ref position { overdueDays } } } }`;
+    const variableSets = [
+      { n: 2, filter: { product_in: ['POVERTY_MICROCREDIT'] } },
+      { n: 5, filter: { overdueDays: { gte: 30 } } },
+      { n: 5, filter: { overdueDays: { gte: 30 } }, asOf: '2019-12-31' },
+      { n: 1 },
+    ];
+    for (const who of ['bankA', 'regulator', 'insurer']) {
+      for (const variables of variableSets) await both(who, query, variables);
+    }
+  });
+
   it('nested connections with edges and page info', async () => {
     const query = `query Q($ref: String!) { household(ref: $ref) {
       loans(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ref guarantees(first: 1) { pageInfo { hasNextPage } edges { node { ref } } } } } }
