@@ -224,7 +224,8 @@ async function main(): Promise<void> {
     // Names the hub's PostgreSQL sessions, so that their CPU can be told from the floor's.
     process.env.PGAPPNAME = HUB_APPLICATION;
     running.orm = await createOrm({ url: dataset.url, statementTimeoutMs: config.statementTimeoutMs || undefined, poolMax: settings.pool });
-    running.app = await createServer({ orm: running.orm, config, limits: { limits, persistedOnly: false } });
+    // BENCH_COMPILED=0: every operation on the resolvers, as before the compiled read path.
+    running.app = await createServer({ orm: running.orm, config, limits: { limits, persistedOnly: false }, compiledReads: process.env.BENCH_COMPILED !== '0' });
     await running.app.listen({ host: '127.0.0.1', port: 0 });
     const address = running.app.server.address();
     const hubUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}${GRAPHQL_PATH}`;

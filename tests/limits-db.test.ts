@@ -3,7 +3,6 @@
  * budget refusal through the Apollo plugin, `usageFor`, and persisted operations
  * (`persisted_operation`) in both modes.
  */
-import { Client } from 'pg';
 import { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { buildSchema, type GraphQLFormattedError } from 'graphql';
@@ -23,7 +22,7 @@ import {
   type LimitsContext,
   type LimitsOverrides,
 } from '../src/services/limits';
-import { useTestDatabase } from './helpers';
+import { statementsDuring, useTestDatabase } from './helpers';
 
 const db = useTestDatabase();
 let orm: MikroORM;
@@ -120,19 +119,10 @@ describe('CostLedger', () => {
 
   test('concurrent admissions of one principal are charged together when they fit', async () => {
     const ledger = new CostLedger(orm.em, () => new Date('2020-05-03T00:00:00Z'));
-    const statements: string[] = [];
-    const original = Client.prototype.query;
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0];
-      statements.push(typeof first === 'string' ? first : String((first as { text?: string })?.text));
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-    try {
+    const statements = await statementsDuring(async () => {
       const results = await Promise.all(Array.from({ length: 50 }, () => ledger.admit('key:together', 7, 1_000_000)));
       expect(results.every((r) => r.charged)).toBe(true);
-    } finally {
-      Client.prototype.query = original;
-    }
+    });
     expect(await counterRows('key:together')).toEqual([{ day: '2020-05-03', cost: '350', requests: 50 }]);
     // The first is charged alone at once; the 49 that arrived meanwhile, together.
     expect(statements.filter((t) => t.includes('usage_counter'))).toHaveLength(2);

@@ -44,6 +44,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type VariableNode,
+  visit,
 } from 'graphql';
 import { and, raw, sql, type Sql } from '../db/sql';
 import { enterpriseScope, householdScope, positionScope, revealHouseholdPii, type Principal } from '../services/access';
@@ -530,24 +532,15 @@ class Compiler {
 /** Names of the variables a statement's shape depends on: below the roots, and a root list's arguments. */
 function nestedVariables(roots: readonly RootPlan[], fragments: readonly FragmentDefinitionNode[]): string[] {
   const names = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    const n = node as { kind?: string; name?: { value: string } };
-    if (n.kind === Kind.VARIABLE && n.name !== undefined) names.add(n.name.value);
-    for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
-  };
+  const collect = { Variable: (node: VariableNode) => void names.add(node.name.value) };
   for (const root of roots) {
-    visit(root.node.selectionSet);
+    if (root.node.selectionSet !== undefined) visit(root.node.selectionSet, collect);
     // A root list's own arguments shape its statement; the roots looked up by key are
     // bound per request instead (`KEY_PARAMS`).
-    if (root.kind === 'list') visit(root.node.arguments);
+    if (root.kind === 'list') for (const argument of root.node.arguments ?? []) visit(argument, collect);
   }
   // Fragments may be spread below a root; their variables count wherever they are used.
-  for (const fragment of fragments) visit(fragment.selectionSet);
+  for (const fragment of fragments) visit(fragment.selectionSet, collect);
   return [...names].sort();
 }
 

@@ -12,7 +12,7 @@ import './reset-orm-metadata';
 import { Client } from 'pg';
 import { withClient } from '../../src/db/admin';
 import { forgetReferenceData } from '../../src/services/reference/reference-cache';
-import { useTestDatabase } from '../helpers';
+import { statementsDuring, useTestDatabase } from '../helpers';
 import { A, B, gid, HA1, HA2, HA3, HA4, HB1, startSurface, type SurfaceServer } from './surface-world';
 
 const db = useTestDatabase();
@@ -74,10 +74,6 @@ fragment LoanParts on Loan { ref principal institution { code } position { month
 
 const PRINCIPALS = ['bankA', 'bankB', 'insurer', 'guarantor', 'govA', 'regulator', 'regulatorB', 'analyst'];
 
-async function auditRows(): Promise<number> {
-  return withClient(db.url(), async (client: Client) => Number((await client.query(`SELECT count(*) AS n FROM audit_log`)).rows[0].n));
-}
-
 /** The PII audit rows a request wrote: (household, fields) pairs, in order. */
 async function auditSince(after: number): Promise<string[]> {
   return withClient(db.url(), async (client: Client) =>
@@ -93,8 +89,8 @@ async function auditSince(after: number): Promise<string[]> {
 async function both(who: string, query: string, variables: Record<string, unknown>): Promise<void> {
   const before = await withClient(db.url(), async (client: Client) => Number((await client.query(`SELECT count(*) AS n FROM audit_log WHERE action = 'PII_READ'`)).rows[0].n));
   const fast = await compiled.gql(who, query, variables);
-  const middle = before + (await auditSince(before)).length;
   const fastAudit = await auditSince(before);
+  const middle = before + fastAudit.length;
   const slow = await resolvers.gql(who, query, variables);
   const slowAudit = await auditSince(middle);
   expect({ who, variables, status: fast.status, body: fast.body }).toEqual({ who, variables, status: slow.status, body: slow.body });
@@ -207,22 +203,7 @@ describe('the compiled path answers as the resolvers do', () => {
   });
 });
 
-/** The statements node-postgres sends while `run` runs. */
-async function statements(run: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const original = Client.prototype.query;
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const first = args[0];
-    seen.push(typeof first === 'string' ? first : String((first as { text?: string })?.text));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await run();
-  } finally {
-    Client.prototype.query = original;
-  }
-  return seen;
-}
+const statements = statementsDuring;
 
 const isBookkeeping = (text: string) => /usage_counter|insert into audit_log/i.test(text);
 

@@ -15,7 +15,7 @@ import { createServer } from '../../src/server';
 import type { Principal } from '../../src/services/access';
 import { encryptPii, matchHash, parseKeyring, syntheticNationalId } from '../../src/services/identity';
 import { forgetReferenceData } from '../../src/services/reference/reference-cache';
-import { readHarnessEnv, useTestDatabase } from '../helpers';
+import { readHarnessEnv, statementsDuring, useTestDatabase } from '../helpers';
 
 const db = useTestDatabase();
 
@@ -946,20 +946,9 @@ describe('SQL statements per operation', () => {
     }
   }`;
 
-  /** Counts the statements node-postgres sends while `run` runs (knex uses this module's Client). */
+  /** Counts the statements node-postgres sends while `run` runs. */
   async function countStatements(run: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
-    const statements: string[] = [];
-    const original = Client.prototype.query;
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0];
-      statements.push(typeof first === 'string' ? first : String((first as { text?: string })?.text));
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-    try {
-      await run();
-    } finally {
-      Client.prototype.query = original;
-    }
+    const statements = await statementsDuring(run);
     return { count: statements.length, statements };
   }
 

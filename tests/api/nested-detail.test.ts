@@ -6,8 +6,7 @@
  */
 import './reset-orm-metadata';
 import type { Client } from 'pg';
-import { Client as PgClient } from 'pg';
-import { useTestDatabase } from '../helpers';
+import { statementsDuring, useTestDatabase } from '../helpers';
 import { A, gid, insert, seedSurface, startSurface, type SurfaceServer, type SurfaceWorld } from './surface-world';
 
 const db = useTestDatabase();
@@ -165,19 +164,4 @@ describe('search by ref, credit code or enterprise name', () => {
   });
 });
 
-/** The statements node-postgres sends while `run` runs. */
-async function countStatements(run: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const original = PgClient.prototype.query;
-  PgClient.prototype.query = function (this: PgClient, ...args: unknown[]) {
-    const first = args[0];
-    statements.push(typeof first === 'string' ? first : String((first as { text?: string })?.text));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await run();
-  } finally {
-    PgClient.prototype.query = original;
-  }
-  return statements;
-}
+const countStatements = statementsDuring;

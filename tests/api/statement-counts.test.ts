@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { withClient } from '../../src/db/admin';
 import { encryptPii, parseKeyring } from '../../src/services/identity';
 import { forgetReferenceData } from '../../src/services/reference/reference-cache';
-import { useTestDatabase } from '../helpers';
+import { statementsDuring, useTestDatabase } from '../helpers';
 import { A, startSurface, VA1, type SurfaceServer } from './surface-world';
 
 const db = useTestDatabase();
@@ -87,22 +87,7 @@ async function grow(client: Client, offset: number, households: number, loansEac
   );
 }
 
-/** The statements node-postgres sends while `run` runs (knex uses this module's Client). */
-async function countStatements(run: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const original = Client.prototype.query;
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const first = args[0];
-    statements.push(typeof first === 'string' ? first : String((first as { text?: string })?.text));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await run();
-  } finally {
-    Client.prototype.query = original;
-  }
-  return statements;
-}
+const countStatements = statementsDuring;
 
 /** Runs an operation as the regulator; returns its data and the statements it issued. */
 async function measure(query: string, variables: Record<string, unknown>, who = 'regulator', warm = false): Promise<{ data: Record<string, any>; statements: string[] }> {

@@ -1,2 +1,3 @@
 export * from './harness-env';
 export * from './test-database';
+export * from './statements';

@@ -21,6 +21,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
+  visit,
 } from 'graphql';
 import type { LimitSettings } from './limits.config';
 import { limitError, tooComplex } from './limit.errors';
@@ -208,19 +209,11 @@ function cachedAnalysis(request: OperationRequest, limits: LimitSettings, analyz
 /** Names of the variables a document passes to `first` or `last` anywhere. */
 function pageVariables(document: DocumentNode): string[] {
   const names = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    const n = node as { kind?: string; name?: { value: string }; value?: { kind?: string; name?: { value: string } } };
-    if (n.kind === Kind.ARGUMENT && (n.name?.value === 'first' || n.name?.value === 'last') && n.value?.kind === Kind.VARIABLE && n.value.name !== undefined) {
-      names.add(n.value.name.value);
-    }
-    for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
-  };
-  visit(document);
+  visit(document, {
+    Argument(node) {
+      if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
   return [...names].sort();
 }
 
