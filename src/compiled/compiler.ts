@@ -658,9 +658,9 @@ function connectionSql(field: ConnectionPlan, alias: string | null, b: Build): S
   const order = orderBy(query.order, false);
   const where = window.after === null ? query.where : and(query.where, keyset(query.order, window.after, true));
   const count = sql`(SELECT count(*)::int FROM ${query.from} WHERE ${query.where})`;
-  const simple = alias !== null && field.parts.every((part) => part.kind === 'nodes' || part.kind === 'count' || part.kind === 'typename');
+  // Nested `nodes` and `totalCount` without a cursor are built in SQL directly.
+  const simple = alias !== null && window.after === null && field.parts.every((part) => part.kind === 'nodes' || part.kind === 'count' || part.kind === 'typename');
   if (simple) {
-    if (window.after !== null) decline('cursor on a nested list');
     const entries = field.parts.map((part) => {
       switch (part.kind) {
         case 'typename':

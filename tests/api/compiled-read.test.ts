@@ -180,6 +180,11 @@ describe('the compiled path answers as the resolvers do', () => {
     for (const who of PRINCIPALS) {
       for (const ref of [HA1, HA2, HA3]) await both(who, query, { ref });
     }
+    // The next page of a nested list, read through nodes only.
+    const after = `query Q($ref: String!, $after: String) { household(ref: $ref) { loans(first: 1, after: $after) { totalCount nodes { ref } } } }`;
+    const first = await resolvers.gql('bankA', `{ household(ref: "${HA1}") { loans(first: 1) { pageInfo { endCursor } } } }`);
+    const cursor = (first.body.data as { household: { loans: { pageInfo: { endCursor: string } } } }).household.loans.pageInfo.endCursor;
+    for (const who of PRINCIPALS) await both(who, after, { ref: HA1, after: cursor });
   });
 
   it('refusals and edge cases: page cap, bad arguments, aliases, literals and unknown rows', async () => {
