@@ -37,6 +37,7 @@ import {
   isScalarType,
   isUnionType,
   Kind,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -550,11 +551,12 @@ const plans = new WeakMap<OperationDefinitionNode, CompiledOperation | null>();
  * The compiled form of a query operation, or null when any of it is outside what this
  * path answers. Kept per operation node (Apollo keeps parsed documents per text).
  */
-export function compileOperation(schema: GraphQLSchema, fragments: readonly FragmentDefinitionNode[], operation: OperationDefinitionNode): CompiledOperation | null {
+export function compileOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CompiledOperation | null {
   const known = plans.get(operation);
   if (known !== undefined) return known;
   let compiled: CompiledOperation | null = null;
   if (operation.operation === 'query' && (operation.directives?.length ?? 0) === 0) {
+    const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
     try {
       const compiler = new Compiler(schema, new Map(fragments.map((f) => [f.name.value, f])));
       const roots = compiler.root(operation);

@@ -9,7 +9,6 @@
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { selectRows } from '../loaders/loader-kit';
 import type { Context } from '../schema/context';
 import { coerceVariables, compileOperation, finishData, operationSql } from './compiler';
@@ -23,11 +22,10 @@ export function compiledReadPlugin(options: { orm: MikroORM }): ApolloServerPlug
       return {
         async responseForOperation({ schema, document, operation, request, contextValue, logger }) {
           if (operation === undefined) return null;
-          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
           let statement;
           let compiled;
           try {
-            compiled = compileOperation(schema, fragments, operation);
+            compiled = compileOperation(schema, document, operation);
             if (compiled === null) return null;
             const variables = coerceVariables(schema, compiled, request.variables);
             if (variables === null) return null;
